@@ -1,0 +1,26 @@
+"""Settings for the test suite: the real settings, plus what makes tests fast and local.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite and on
+PostgreSQL."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "t" * 40)
+
+from config.settings import *  # noqa: E402,F403
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+# A fast hasher: tests create many users; production keeps Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_MAILBOX = False
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405

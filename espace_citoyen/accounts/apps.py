@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "espace_citoyen.accounts"
+    label = "accounts"
+    verbose_name = "Comptes"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from espace_citoyen.accounts.roles import roles_sync
+
+        # After every app, so that the permissions of apps migrated later exist.
+        post_migrate.connect(roles_sync, dispatch_uid="accounts.roles_sync")

@@ -1,0 +1,87 @@
+"""Accounts own the user: sign-up by e-mail link, password choice, profile.
+
+Sign-up never tells whether an address already has an account: the page says the same
+thing either way, and the mail says which case applies."""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from espace_citoyen.accounts.models import User
+from espace_citoyen.accounts.tokens import account_link_check, account_link_make
+from espace_citoyen.core.notifications import notify
+
+
+def _absolute(path: str) -> str:
+    from django.conf import settings
+
+    return f"{settings.SITE_URL}{path}"
+
+
+def user_send_password_link(*, user: User) -> None:
+    """E-mail `user` a one-time link (48 h) to choose their password."""
+    link = _absolute(reverse("accounts:set_password", args=[account_link_make(user)]))
+    notify("accounts/mail/signup", to=user.email, context={"user": user, "link": link})
+
+
+@transaction.atomic
+def user_signup(
+    *, civility: str, last_name: str, first_name: str, email: str, privacy_accepted: bool
+) -> None:
+    """Create an account waiting for its password and e-mail the link to choose it.
+
+    If the address already has an account, nothing is created and the owner receives a
+    mail saying so, with the way to log in or reset the password."""
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email,
+                    civility=civility,
+                    last_name=last_name.strip(),
+                    first_name=first_name.strip(),
+                    privacy_accepted_at=timezone.now() if privacy_accepted else None,
+                )
+        except IntegrityError:
+            existing = User.objects.get(email__iexact=email)
+        else:
+            user_send_password_link(user=user)
+            return
+    notify(
+        "accounts/mail/account_exists",
+        to=existing.email,
+        context={
+            "user": existing,
+            "login_link": _absolute(reverse("accounts:login")),
+            "reset_link": _absolute(reverse("accounts:password_reset")),
+        },
+    )
+
+
+@transaction.atomic
+def user_set_password_from_link(*, token: str, password: str) -> User:
+    """Set the password of the user named by a sign-up link; the link then stops working.
+
+    The password must already have passed the validators (the form does it)."""
+    user = account_link_check(token)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    account_link_check(token)  # again under the row lock: two tabs cannot both use it
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_profile_update(
+    *, user: User, civility: str, last_name: str, first_name: str, phone: str
+) -> User:
+    """Change the name, civility and phone number of an account."""
+    user.civility = civility
+    user.last_name = last_name.strip()
+    user.first_name = first_name.strip()
+    user.phone = phone.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["civility", "last_name", "first_name", "phone"])
+    return user

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from espace_citoyen.portal.models import Commune, Teleservice
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["name", "logo", "primary_colour"]}),
+        ("Contact", {"fields": ["address", "phone", "email", "website", "opening_hours"]}),
+        (
+            "Pages légales",
+            {
+                "fields": [
+                    "legal_notice",
+                    "accessibility_status",
+                    "accessibility_statement",
+                    "privacy_notice",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return not Commune.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Teleservice)
+class TeleserviceAdmin(admin.ModelAdmin):
+    list_display = ["title", "target", "published", "position"]
+    list_editable = ["published", "position"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "keywords"]

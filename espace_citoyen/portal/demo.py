@@ -1,0 +1,97 @@
+"""Demo data of the portal: the fictional commune, one agent per role, one citizen."""
+
+from pathlib import Path
+
+from django.core.files import File
+
+from espace_citoyen.accounts.models import User
+from espace_citoyen.accounts.roles import Role
+from espace_citoyen.portal.models import AccessibilityStatus, Commune
+
+DEMO_PASSWORD = "Demo-Espace-Citoyen-2026"  # noqa: S105 (printed by make run, demo only)
+
+COMMUNE = {
+    "name": "Saint-Exemple-sur-Marne",
+    "primary_colour": "#1f4e79",
+    "address": (
+        "Mairie de Saint-Exemple-sur-Marne\n1 place de la Mairie\n99999 Saint-Exemple-sur-Marne"
+    ),
+    "phone": "01 23 45 67 89",
+    "email": "contact@saint-exemple.example.org",
+    "website": "https://saint-exemple.example.org",
+    "opening_hours": "Guichet des formalités administratives : du lundi au vendredi, "
+    "8 h 30 – 12 h et 13 h 30 – 17 h ; le samedi, 9 h – 12 h.",
+    "legal_notice": (
+        "Commune fictive de démonstration. Ce site ne correspond à aucune collectivité "
+        "réelle ; les noms et adresses qui y figurent sont inventés.\n\n"
+        "Éditeur : Mairie de Saint-Exemple-sur-Marne, 1 place de la Mairie, 99999 "
+        "Saint-Exemple-sur-Marne. Directeur de la publication : le maire.\n\n"
+        "Hébergement : à compléter par la commune (nom, adresse et téléphone de "
+        "l'hébergeur)."
+    ),
+    "accessibility_status": AccessibilityStatus.PARTIAL,
+    "accessibility_statement": (
+        "La commune de Saint-Exemple-sur-Marne s'engage à rendre ses services en ligne "
+        "accessibles, conformément à l'article 47 de la loi n° 2005-102 du 11 février "
+        "2005.\n\nCette déclaration s'applique à l'Espace Citoyen. Les pages du parcours "
+        "principal sont vérifiées automatiquement (axe-core, critères WCAG 2.1 A et AA) ; "
+        "aucun audit complet RGAA n'a encore été réalisé, d'où la mention « partiellement "
+        "conforme »."
+    ),
+    "privacy_notice": (
+        "Responsable du traitement : la commune de Saint-Exemple-sur-Marne.\n\n"
+        "Finalités : gestion de votre compte Espace Citoyen, de la carte famille, des "
+        "inscriptions scolaires, périscolaires et extrascolaires, de la facturation et "
+        "des paiements.\n\nDonnées : identité et coordonnées des responsables légaux, "
+        "identité des enfants, informations de santé utiles à leur accueil (allergies, "
+        "PAI), justificatifs. Les données de santé ne sont visibles que des agents qui "
+        "accueillent les enfants.\n\nDurée de conservation : le temps de la relation "
+        "avec les services, puis les durées légales d'archivage.\n\nVos droits : accès, "
+        "rectification, effacement, limitation, opposition, auprès de la mairie ; "
+        "réclamation auprès de la CNIL (www.cnil.fr)."
+    ),
+}
+
+AGENTS = [
+    ("agent.guichet@example.org", "Guichet", "Gaëlle", Role.GUICHET),
+    ("agent.scolaire@example.org", "Scolaire", "Sophie", Role.SCOLAIRE),
+    ("agent.periscolaire@example.org", "Périscolaire", "Paul", Role.PERISCOLAIRE),
+    ("agent.regie@example.org", "Régie", "Rémi", Role.REGIE),
+    ("admin@example.org", "Administrateur", "Alex", Role.ADMINISTRATEUR),
+]
+CITIZEN = ("camille.martin@example.org", "Martin", "Camille")
+
+
+def load() -> list[tuple[str, str]]:
+    """Create or refresh the demo commune and its people; returns (login, what) pairs."""
+    commune, _created = Commune.objects.update_or_create(pk=1, defaults=COMMUNE)
+    if not commune.logo:
+        with open(Path(__file__).parent / "demo" / "logo.svg", "rb") as logo:
+            commune.logo.save("saint-exemple.svg", File(logo), save=True)
+
+    from django.contrib.auth.models import Group
+
+    logins = []
+    for email, last_name, first_name, role in AGENTS:
+        user = _user(email, last_name, first_name, civility="")
+        user.groups.add(Group.objects.get(name=role.value))
+        if role == Role.ADMINISTRATEUR and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        logins.append((email, f"agent, rôle {role.value}"))
+    _user(*CITIZEN, civility="mme")
+    logins.append((CITIZEN[0], "parent (Madame Camille Martin)"))
+    return logins
+
+
+def _user(email: str, last_name: str, first_name: str, *, civility: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email,
+            DEMO_PASSWORD,
+            last_name=last_name,
+            first_name=first_name,
+            civility=civility,
+        )
+    return user

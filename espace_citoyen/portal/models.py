@@ -1,0 +1,116 @@
+"""The commune's identity (theming, legal pages) and the téléservice catalogue: data,
+edited in the admin, never template edits."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from espace_citoyen.portal.rules import contrast_ratio
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #1f4e79."))
+
+
+class AccessibilityStatus(models.TextChoices):
+    NONE = "non", _("non conforme")
+    PARTIAL = "partiel", _("partiellement conforme")
+    FULL = "total", _("totalement conforme")
+
+
+class Commune(models.Model):
+    """The one commune this portal serves (a single row)."""
+
+    name = models.CharField(_("nom de la commune"), max_length=120)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="commune/",
+        blank=True,
+        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg"])],
+        help_text=_("SVG, PNG ou JPEG, affiché en 48 × 48 pixels."),
+    )
+    primary_colour = models.CharField(
+        _("couleur principale"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[hex_colour],
+        help_text=_("Le texte blanc doit rester lisible dessus (contraste d'au moins 4,5:1)."),
+    )
+    address = models.TextField(_("adresse de la mairie"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel de contact"), blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
+    legal_notice = models.TextField(_("mentions légales"), blank=True)
+    accessibility_status = models.CharField(
+        _("état de conformité RGAA"),
+        max_length=10,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.PARTIAL,
+    )
+    accessibility_statement = models.TextField(_("déclaration d'accessibilité"), blank=True)
+    privacy_notice = models.TextField(_("politique de confidentialité"), blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("commune")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="commune_singleton")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        from espace_citoyen.portal.selectors import commune_cache_clear
+
+        commune_cache_clear()
+
+    def clean(self) -> None:
+        if self.primary_colour and hex_colour.regex.match(self.primary_colour):
+            if contrast_ratio(self.primary_colour, "#ffffff") < 4.5:
+                raise ValidationError(
+                    {
+                        "primary_colour": _(
+                            "Cette couleur est trop claire : le texte blanc n'y serait pas "
+                            "lisible (contraste %(ratio).1f:1, il faut au moins 4,5:1)."
+                        )
+                        % {"ratio": contrast_ratio(self.primary_colour, "#ffffff")}
+                    }
+                )
+
+    @property
+    def theme_version(self) -> str:
+        return self.updated_at.strftime("%Y%m%d%H%M%S") if self.updated_at else "0"
+
+
+class Teleservice(models.Model):
+    """An entry of the catalogue that the search at the top right finds."""
+
+    title = models.CharField(_("titre"), max_length=120)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    summary = models.TextField(_("résumé"))
+    keywords = models.TextField(
+        _("mots-clés"),
+        blank=True,
+        help_text=_(
+            "Séparés par des virgules. La recherche ignore accents, majuscules et pluriels."
+        ),
+    )
+    target = models.CharField(
+        _("adresse du téléservice"),
+        max_length=300,
+        help_text=_("Chemin sur ce site (/carte-famille/) ou adresse complète (https://…)."),
+    )
+    audience = models.CharField(_("public"), max_length=120, blank=True)
+    requires_login = models.BooleanField(_("connexion nécessaire"), default=True)
+    published = models.BooleanField(_("publié"), default=True)
+    position = models.PositiveIntegerField(_("ordre d'affichage"), default=100)
+
+    class Meta:
+        verbose_name = _("téléservice")
+        verbose_name_plural = _("téléservices")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title

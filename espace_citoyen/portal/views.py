@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from espace_citoyen.core.models import DemoMail
+from espace_citoyen.portal.rules import darken
+from espace_citoyen.portal.selectors import commune_get, teleservice_list, teleservice_search
+
+SEARCH_MAX_LENGTH = 100
+
+
+@require_GET
+def home(request):
+    return render(request, "portal/home.html", {"teleservices": teleservice_list()})
+
+
+@require_GET
+def catalogue(request):
+    return render(request, "portal/catalogue.html", {"teleservices": teleservice_list()})
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    results = teleservice_search(query) if query else []
+    catalogue = [] if results else teleservice_list()
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "results": results, "catalogue": catalogue},
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    return render(request, "portal/dashboard.html", {"teleservices": teleservice_list()})
+
+
+@require_GET
+def legal_notice(request):
+    return render(request, "portal/legal_notice.html")
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "portal/privacy.html")
+
+
+@require_GET
+def theme(request):
+    """The commune's colours as CSS custom properties (no inline style: strict CSP)."""
+    commune = commune_get()
+    css = (
+        ":root{"
+        f"--primary:{commune.primary_colour};"
+        f"--primary-dark:{darken(commune.primary_colour)};"
+        "}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _demo_mailbox_enabled() -> None:
+    if not settings.DEMO_MAILBOX:
+        raise Http404
+
+
+@require_GET
+def demo_mailbox(request):
+    _demo_mailbox_enabled()
+    page = Paginator(DemoMail.objects.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "portal/demo_mailbox.html", {"page": page})
+
+
+@require_GET
+def demo_mail(request, pk: int):
+    _demo_mailbox_enabled()
+    mail = get_object_or_404(DemoMail, pk=pk)
+    return render(request, "portal/demo_mail.html", {"mail": mail})
