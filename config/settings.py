@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "espace_citoyen.core",
     "espace_citoyen.accounts",
     "espace_citoyen.portal",
+    "espace_citoyen.demarches",
+    "espace_citoyen.families",
+    "espace_citoyen.schooling",
+    "espace_citoyen.activities",
+    "espace_citoyen.pricing",
     "espace_citoyen.backoffice",
 ]
 
@@ -167,8 +172,14 @@ STATIC_ROOT = env_str("STATIC_ROOT") or str(VAR_DIR / "static")
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(VAR_DIR / "media")
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT") or str(VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Families' documents: no public URL, served only through access-checked views.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -6,6 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("espace_citoyen.portal.urls")),
     path("compte/", include("espace_citoyen.accounts.urls")),
+    path("carte-famille/", include("espace_citoyen.families.urls")),
+    path("carte-famille/demarches/", include("espace_citoyen.demarches.urls")),
     path("backoffice/", include("espace_citoyen.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

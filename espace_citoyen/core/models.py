@@ -28,3 +28,23 @@ class DemoMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Counter(models.Model):
+    """A named sequence per year (démarche references, family numbers, invoice numbers).
+
+    Incremented under a row lock by `core.services.counter_next`, so numbers are unique
+    and without gaps even when many requests take one at the same time."""
+
+    name = models.CharField(_("nom"), max_length=50)
+    year = models.PositiveIntegerField(_("année"), default=0)
+    value = models.PositiveBigIntegerField(_("dernière valeur"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="core_counter_name_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.value}"

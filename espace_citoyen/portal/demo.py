@@ -30,6 +30,8 @@ COMMUNE = {
         "l'hébergeur)."
     ),
     "accessibility_status": AccessibilityStatus.PARTIAL,
+    "school_zone": "B",
+    "postal_codes": "99999",
     "accessibility_statement": (
         "La commune de Saint-Exemple-sur-Marne s'engage à rendre ses services en ligne "
         "accessibles, conformément à l'article 47 de la loi n° 2005-102 du 11 février "

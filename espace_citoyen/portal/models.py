@@ -49,6 +49,18 @@ class Commune(models.Model):
     )
     accessibility_statement = models.TextField(_("déclaration d'accessibilité"), blank=True)
     privacy_notice = models.TextField(_("politique de confidentialité"), blank=True)
+    school_zone = models.CharField(
+        _("zone de vacances scolaires"),
+        max_length=1,
+        choices=[("A", "A"), ("B", "B"), ("C", "C")],
+        default="B",
+    )
+    postal_codes = models.CharField(
+        _("codes postaux de la commune"),
+        max_length=100,
+        blank=True,
+        help_text=_("Séparés par des virgules : une famille qui y habite paie le tarif résident."),
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:

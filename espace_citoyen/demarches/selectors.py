@@ -1,0 +1,89 @@
+"""Reads of démarches: a family's history with timelines, agents' queues."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+
+from espace_citoyen.demarches.models import Demarche, DemarcheEvent
+
+
+def _owned_by(*owners) -> QuerySet[Demarche]:
+    condition = Q(pk__in=[])
+    for owner in owners:
+        condition |= Q(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
+    return Demarche.objects.filter(condition)
+
+
+def demarche_list_for_owner(*owners, with_events: bool = True) -> list[Demarche]:
+    """The owners' démarches, newest first, each with the events the family may see."""
+    queryset = _owned_by(*owners).exclude(status="brouillon")
+    if with_events:
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DemarcheEvent.objects.filter(visible_to_family=True).select_related(
+                    "actor"
+                ),
+                to_attr="family_events",
+            )
+        )
+    return list(queryset)
+
+
+def demarche_get_for_owner(*owners, reference: str) -> Demarche | None:
+    """One démarche of the owners by reference, or None (another family's gives None)."""
+    return (
+        _owned_by(*owners)
+        .filter(reference=reference)
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DemarcheEvent.objects.filter(visible_to_family=True).select_related(
+                    "actor"
+                ),
+                to_attr="family_events",
+            )
+        )
+        .first()
+    )
+
+
+def demarche_get_for_agent(reference: str, *, types: list[str]) -> Demarche | None:
+    """A démarche by reference, among the types the agent's roles process."""
+    return (
+        Demarche.objects.filter(reference=reference, type__in=types)
+        .select_related("assigned_to", "submitted_by", "owner_type")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DemarcheEvent.objects.select_related("actor"),
+                to_attr="all_events",
+            )
+        )
+        .first()
+    )
+
+
+def demarche_queue(
+    *, types: list[str], status: str = "", search: str = "", place: str = ""
+) -> QuerySet[Demarche]:
+    """Agents' queue: démarches of `types`, filtered, oldest open first."""
+    queryset = Demarche.objects.filter(type__in=types).select_related("assigned_to")
+    if status == "ouvertes":
+        queryset = queryset.filter(status__in=["deposee", "en_cours", "attente_pieces"])
+    elif status:
+        queryset = queryset.filter(status=status)
+    if place:
+        queryset = queryset.filter(place=place)
+    if search:
+        queryset = queryset.filter(
+            Q(reference__icontains=search)
+            | Q(title__icontains=search)
+            | Q(child_name__icontains=search)
+        )
+    return queryset.order_by("created_at", "id")
+
+
+def demarche_list_for_owner_ids(owner_model, owner_ids: list[int]) -> QuerySet[Demarche]:
+    return Demarche.objects.filter(
+        owner_type=ContentType.objects.get_for_model(owner_model), owner_id__in=owner_ids
+    )

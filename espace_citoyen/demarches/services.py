@@ -1,0 +1,232 @@
+"""Démarches own the generic request: its reference, its status, its timeline, and the
+e-mail that tells the family of every status change they may see.
+
+Every change goes through these services; each one locks the row, checks the transition,
+runs the type's hook, records an event with its author, and queues the family's mail."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.notifications import notify
+from espace_citoyen.core.services import counter_next
+from espace_citoyen.demarches.models import Demarche, DemarcheEvent, EventKind
+from espace_citoyen.demarches.registry import demarche_type, owner_kind
+from espace_citoyen.demarches.rules import Status, can_move, family_is_told, is_open
+
+
+def _reference(year: int) -> str:
+    return f"D-{year}-{counter_next(name='demarche', year=year):06d}"
+
+
+def _notify_family(demarche: Demarche, *, message: str = "") -> None:
+    contacts = owner_kind(demarche.owner).contacts(demarche.owner)
+    if not contacts:
+        return
+    notify(
+        "demarches/mail/status",
+        to=contacts,
+        context={
+            "demarche": demarche,
+            "status": demarche.get_status_display(),
+            "message": message,
+            "appeal_route": demarche_type(demarche.type).appeal_route
+            if demarche.status == Status.REFUSED
+            else "",
+            "link": settings.SITE_URL + reverse("demarches:detail", args=[demarche.reference]),
+        },
+    )
+
+
+def _is_agent(user) -> bool:
+    from espace_citoyen.accounts.roles import is_agent
+
+    return bool(user) and is_agent(user)
+
+
+@transaction.atomic
+def demarche_submit(
+    *,
+    type_key: str,
+    owner,
+    submitted_by,
+    title: str,
+    child_name: str = "",
+    child_birth_date=None,
+    place: str = "",
+    message: str = "",
+) -> Demarche:
+    """File a new démarche (status « déposée ») for `owner`, and tell the family."""
+    now = timezone.localtime()
+    demarche = Demarche(
+        reference=_reference(now.year),
+        type=type_key,
+        status=Status.SUBMITTED,
+        owner_type=ContentType.objects.get_for_model(owner),
+        owner_id=owner.pk,
+        title=title[:200],
+        child_name=child_name[:200],
+        child_birth_date=child_birth_date,
+        place=place[:200],
+        submitted_by=submitted_by,
+    )
+    demarche.full_clean()
+    demarche.save()
+    by_agent = _is_agent(submitted_by)
+    DemarcheEvent.objects.create(
+        demarche=demarche,
+        actor=submitted_by,
+        actor_is_agent=by_agent,
+        kind=EventKind.STATUS,
+        to_status=Status.SUBMITTED,
+        text=message,
+    )
+    _notify_family(demarche, message=message)
+    return demarche
+
+
+def _locked(demarche: Demarche) -> Demarche:
+    return Demarche.objects.select_for_update().get(pk=demarche.pk)
+
+
+def _move(
+    demarche: Demarche,
+    *,
+    to: str,
+    actor,
+    text: str = "",
+    hook_name: str | None = None,
+) -> Demarche:
+    demarche = _locked(demarche)
+    if not can_move(demarche.status, to):
+        raise ApplicationError(
+            _("Cette démarche est « %(status)s » : elle ne peut plus passer à « %(target)s ».")
+            % {"status": demarche.get_status_display(), "target": Status(to).label}
+        )
+    if hook_name:
+        hook = getattr(demarche_type(demarche.type), hook_name)
+        if hook is not None:
+            hook(demarche=demarche, actor=actor)
+    previous = demarche.status
+    demarche.status = to
+    if to == Status.IN_PROGRESS and demarche.assigned_to_id is None and _is_agent(actor):
+        demarche.assigned_to = actor
+    if to in (Status.ACCEPTED, Status.REFUSED):
+        demarche.decided_at = timezone.now()
+        demarche.decision_reason = text
+    demarche.save()
+    DemarcheEvent.objects.create(
+        demarche=demarche,
+        actor=actor,
+        actor_is_agent=_is_agent(actor),
+        kind=EventKind.STATUS,
+        from_status=previous,
+        to_status=to,
+        text=text,
+        visible_to_family=family_is_told(to),
+    )
+    if family_is_told(to):
+        _notify_family(demarche, message=text)
+    return demarche
+
+
+@transaction.atomic
+def demarche_take_charge(*, demarche: Demarche, agent) -> Demarche:
+    """An agent starts the instruction: « en cours d'instruction », assigned to them."""
+    demarche = _move(demarche, to=Status.IN_PROGRESS, actor=agent)
+    if demarche.assigned_to_id != agent.pk:
+        demarche.assigned_to = agent
+        demarche.save(update_fields=["assigned_to", "updated_at"])
+    return demarche
+
+
+@transaction.atomic
+def demarche_request_documents(*, demarche: Demarche, agent, message: str) -> Demarche:
+    """Ask the family for documents; the message says which, and is e-mailed."""
+    if not message.strip():
+        raise ApplicationError(_("Indiquez à la famille les pièces attendues."), field="message")
+    return _move(demarche, to=Status.AWAITING_DOCUMENTS, actor=agent, text=message.strip())
+
+
+@transaction.atomic
+def demarche_accept(*, demarche: Demarche, agent, message: str = "") -> Demarche:
+    """Accept: the type's hook applies the decision, the family is told."""
+    return _move(
+        demarche, to=Status.ACCEPTED, actor=agent, text=message.strip(), hook_name="on_accept"
+    )
+
+
+@transaction.atomic
+def demarche_refuse(*, demarche: Demarche, agent, reason: str) -> Demarche:
+    """Refuse with a reason the family reads (and, where there is one, the appeal route)."""
+    if not reason.strip():
+        raise ApplicationError(_("Le motif du refus est obligatoire."), field="reason")
+    return _move(
+        demarche, to=Status.REFUSED, actor=agent, text=reason.strip(), hook_name="on_refuse"
+    )
+
+
+@transaction.atomic
+def demarche_cancel(*, demarche: Demarche, actor, reason: str = "") -> Demarche:
+    """Cancel, by the family (when the type allows) or by an agent."""
+    if not _is_agent(actor) and not demarche_type(demarche.type).family_can_cancel:
+        raise ApplicationError(_("Cette démarche ne peut pas être annulée en ligne."))
+    return _move(
+        demarche, to=Status.CANCELLED, actor=actor, text=reason.strip(), hook_name="on_cancel"
+    )
+
+
+@transaction.atomic
+def demarche_message(*, demarche: Demarche, author, text: str, internal: bool = False):
+    """Add a message to the timeline. Agents' messages are e-mailed to the family;
+    internal notes are seen by agents only."""
+    text = text.strip()
+    if not text:
+        raise ApplicationError(_("Le message est vide."), field="text")
+    by_agent = _is_agent(author)
+    if internal and not by_agent:
+        raise ApplicationError(_("Seuls les agents peuvent écrire une note interne."))
+    if not by_agent and not is_open(demarche.status):
+        raise ApplicationError(
+            _("Cette démarche est close : pour une nouvelle demande, contactez la mairie.")
+        )
+    event = DemarcheEvent.objects.create(
+        demarche=demarche,
+        actor=author,
+        actor_is_agent=by_agent,
+        kind=EventKind.NOTE if internal else EventKind.MESSAGE,
+        text=text,
+        visible_to_family=not internal,
+    )
+    Demarche.objects.filter(pk=demarche.pk).update(updated_at=timezone.now())
+    if by_agent and not internal:
+        contacts = owner_kind(demarche.owner).contacts(demarche.owner)
+        if contacts:
+            notify(
+                "demarches/mail/message",
+                to=contacts,
+                context={
+                    "demarche": demarche,
+                    "message": text,
+                    "link": settings.SITE_URL
+                    + reverse("demarches:detail", args=[demarche.reference]),
+                },
+            )
+    return event
+
+
+def demarche_event_document(*, demarche: Demarche, actor, label: str) -> DemarcheEvent:
+    """Record on the timeline that a document was added (the document itself lives in
+    the families app)."""
+    return DemarcheEvent.objects.create(
+        demarche=demarche,
+        actor=actor,
+        actor_is_agent=_is_agent(actor),
+        kind=EventKind.DOCUMENT,
+        text=label,
+        visible_to_family=True,
+    )

@@ -1,0 +1,140 @@
+"""Reads of the family card. Each runs a fixed number of queries, whatever the family's
+size (prefetches, never a query per child)."""
+
+from django.db.models import Prefetch, Q
+
+from espace_citoyen.core.text import words
+from espace_citoyen.families.models import (
+    ActivationCode,
+    Child,
+    Document,
+    Family,
+    FamilyChange,
+    FamilyDraft,
+    Guardian,
+)
+
+
+def family_for_user(user) -> Family | None:
+    """The family card the account is linked to (as a guardian), with guardians and
+    children loaded; None if there is none."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_family_cache", "unset")
+    if cached != "unset":
+        return cached
+    family = (
+        Family.objects.filter(guardians__user=user)
+        .prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.select_related("user")),
+            "children",
+        )
+        .first()
+    )
+    user._family_cache = family
+    return family
+
+
+def family_get(pk: int) -> Family | None:
+    return (
+        Family.objects.filter(pk=pk)
+        .prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.select_related("user")),
+            "children",
+            "authorised_persons",
+        )
+        .first()
+    )
+
+
+def family_sheet(pk: int) -> Family | None:
+    """Everything the agents' family sheet shows, in a fixed number of queries."""
+    return (
+        Family.objects.filter(pk=pk)
+        .prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.select_related("user")),
+            "children",
+            "authorised_persons",
+            Prefetch(
+                "documents",
+                queryset=Document.objects.select_related("child", "uploaded_by", "checked_by"),
+            ),
+            Prefetch("changes", queryset=FamilyChange.objects.select_related("actor")),
+        )
+        .first()
+    )
+
+
+def family_search(query: str, *, limit: int = 50) -> list[Family]:
+    """Families by name, family number, child's name or e-mail; accents and case ignored
+    (every word must be found in the family's folded search text)."""
+    wanted = words(query)
+    if not wanted:
+        return []
+    condition = Q()
+    for word in wanted:
+        condition &= Q(search_text__contains=word)
+    return list(
+        Family.objects.filter(condition)
+        .prefetch_related("guardians", "children")
+        .order_by("number")[:limit]
+    )
+
+
+def children_of(family: Family) -> list[Child]:
+    return list(family.children.all())
+
+
+def draft_get(user) -> dict:
+    draft = FamilyDraft.objects.filter(user=user).first()
+    return draft.data if draft else {}
+
+
+def documents_of(family: Family) -> list[Document]:
+    return list(Document.objects.filter(family=family).select_related("child"))
+
+
+def active_code_for(guardian: Guardian) -> ActivationCode | None:
+    return (
+        ActivationCode.objects.filter(
+            guardian=guardian, used_at__isnull=True, revoked_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def pending_address_change(family: Family):
+    """The address change waiting for the guichet, if any."""
+    from espace_citoyen.families.models import AddressChange
+
+    return (
+        AddressChange.objects.filter(
+            family=family, demarche__status__in=["deposee", "en_cours", "attente_pieces"]
+        )
+        .select_related("demarche")
+        .first()
+    )
+
+
+def lost_code_candidates(demarche) -> list[Guardian]:
+    """Guardians without account who may be the person behind a lost-code request: same
+    name (accents ignored), or a child born on the given date."""
+    from espace_citoyen.core.text import fold
+    from espace_citoyen.families.models import LostCodeRequest
+
+    request = LostCodeRequest.objects.filter(demarche=demarche).first()
+    if request is None:
+        return []
+    name_words = words(f"{request.first_name} {request.last_name}")
+    by_name = Q()
+    for word in name_words:
+        by_name &= Q(family__search_text__contains=word)
+    guardians = (
+        Guardian.objects.filter(user__isnull=True)
+        .filter(by_name | Q(family__children__birth_date=request.child_birth_date))
+        .select_related("family")
+        .distinct()[:20]
+    )
+    wanted = fold(f"{request.first_name} {request.last_name}")
+    return sorted(guardians, key=lambda g: fold(f"{g.first_name} {g.last_name}") != wanted)
