@@ -8,6 +8,9 @@ urlpatterns = [
     path("compte/", include("espace_citoyen.accounts.urls")),
     path("carte-famille/", include("espace_citoyen.families.urls")),
     path("carte-famille/demarches/", include("espace_citoyen.demarches.urls")),
+    path("carte-famille/ecole/", include("espace_citoyen.schooling.urls")),
+    path("carte-famille/activites/", include("espace_citoyen.activities.urls")),
+    path("tarifs/", include("espace_citoyen.pricing.urls")),
     path("backoffice/", include("espace_citoyen.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from espace_citoyen.backoffice import demarches, families, views
 
@@ -27,4 +27,8 @@ urlpatterns = [
         families.lost_code_resolve,
         name="lost_code_resolve",
     ),
+    # Each domain's back-office screens live in their own module (same namespace).
+    path("", include("espace_citoyen.backoffice.schooling_urls")),
+    path("", include("espace_citoyen.backoffice.activities_urls")),
+    path("", include("espace_citoyen.backoffice.pricing_urls")),
 ]

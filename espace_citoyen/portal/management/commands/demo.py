@@ -8,6 +8,10 @@ from django.db import transaction
 # dependency order. Running the command again updates and never duplicates.
 DEMO_MODULES = [
     "espace_citoyen.portal.demo",
+    "espace_citoyen.families.demo",
+    "espace_citoyen.schooling.demo",
+    "espace_citoyen.activities.demo",
+    "espace_citoyen.pricing.demo",
 ]
 
 

@@ -1,0 +1,5 @@
+"""Demo data of activities."""
+
+
+def load() -> list[tuple[str, str]]:
+    return []

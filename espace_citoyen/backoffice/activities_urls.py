@@ -1,0 +1,5 @@
+"""Back-office routes of activities, in the backoffice namespace."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Demo data of pricing."""
+
+
+def load() -> list[tuple[str, str]]:
+    return []

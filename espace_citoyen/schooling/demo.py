@@ -1,0 +1,5 @@
+"""Demo data of schooling."""
+
+
+def load() -> list[tuple[str, str]]:
+    return []
