@@ -255,3 +255,8 @@ ACTIVATION_CODE_VALIDITY_DAYS = 90
 ACTIVATION_CODE_MAX_TRIES = 5
 ACTIVATION_CODE_LOCK = timedelta(hours=1)
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# API Particulier (quotient familial CAF/MSA): the option appears only with a token.
+API_PARTICULIER_TOKEN = env_str("API_PARTICULIER_TOKEN")
+API_PARTICULIER_URL = env_str("API_PARTICULIER_URL", "https://particulier.api.gouv.fr").rstrip("/")
+API_PARTICULIER_TIMEOUT = env_int("API_PARTICULIER_TIMEOUT", 10)

@@ -32,3 +32,24 @@ LEVELS_BY_KIND = {
     SchoolKind.ELEMENTAIRE: ELEMENTAIRE_LEVELS,
     SchoolKind.PRIMAIRE: MATERNELLE_LEVELS + ELEMENTAIRE_LEVELS,
 }
+
+
+# Age reached during the calendar year of the rentrée -> level (loi 2019-791: school
+# from 3; PS is the year of the 3rd birthday, CP the 6th, CM2 the 10th).
+LEVEL_BY_AGE_IN_RENTREE_YEAR = {
+    3: "PS",
+    4: "MS",
+    5: "GS",
+    6: "CP",
+    7: "CE1",
+    8: "CE2",
+    9: "CM1",
+    10: "CM2",
+}
+
+
+def expected_level(birth_year: int, rentree_year: int) -> str | None:
+    """The level a child is expected in for the school year starting in `rentree_year`
+    (3 in the calendar year -> PS, …, 10 -> CM2); None outside maternelle/élémentaire.
+    TPS (2 years old) is never proposed by default: it depends on places."""
+    return LEVEL_BY_AGE_IN_RENTREE_YEAR.get(rentree_year - birth_year)
