@@ -42,3 +42,11 @@ def agent_client(client, db):
         return client
 
     return make
+
+
+@pytest.fixture
+def other_client(db):
+    """A second browser, for the agent's side of a test while the citizen's stays open."""
+    from django.test import Client
+
+    return Client()

@@ -26,6 +26,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")  # noqa: F405
 PRIVATE_MEDIA_ROOT = str(BASE_DIR / "var" / "test-private")  # noqa: F405
 STORAGES["private"] = {  # noqa: F405
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    "BACKEND": "espace_citoyen.core.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }

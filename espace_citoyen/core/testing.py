@@ -1,7 +1,10 @@
-"""Helpers for tests: read a page as a user would."""
+"""Helpers for tests: read a page as a user would, and make real files to upload."""
 
 import html
+import io
 import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 def page_text(response) -> str:
@@ -11,7 +14,31 @@ def page_text(response) -> str:
 
 def visible_text(response) -> str:
     """The words of a page without its tags, spaces folded: what a reader sees."""
-    without_tags = re.sub(
-        r"<(script|style)\b.*?</\1>|<[^>]+>", " ", response.content.decode(), flags=re.S
-    )
+    source = response.content.decode()
+    without_tags = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", source, flags=re.S)
     return " ".join(html.unescape(without_tags).split())
+
+
+def pdf_upload(name: str = "justificatif.pdf", text: str = "Justificatif") -> SimpleUploadedFile:
+    """A real one-page PDF (made by WeasyPrint)."""
+    from weasyprint import HTML
+
+    content = HTML(string=f"<p>{html.escape(text)}</p>").write_pdf()
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def image_upload(name: str = "photo.png", fmt: str = "PNG") -> SimpleUploadedFile:
+    """A real small image (PNG or JPEG) made by Pillow."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF, as a reader would copy it."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)

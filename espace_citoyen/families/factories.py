@@ -10,6 +10,7 @@ from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian
 class FamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Family
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"F-{n + 900000:06d}")
     status = FamilyStatus.VALIDATED

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from espace_citoyen.portal.models import Commune, Teleservice
 
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "logo", "primary_colour"]}),
         ("Contact", {"fields": ["address", "phone", "email", "website", "opening_hours"]}),

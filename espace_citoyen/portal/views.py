@@ -37,7 +37,17 @@ def search(request):
 @login_required
 @require_GET
 def dashboard(request):
-    return render(request, "portal/dashboard.html", {"teleservices": teleservice_list()})
+    from espace_citoyen.demarches.selectors import demarche_list_for_owner
+    from espace_citoyen.families.selectors import family_for_user
+
+    family = family_for_user(request.user)
+    owners = [owner for owner in (family, request.user) if owner is not None]
+    demarches = demarche_list_for_owner(*owners, with_events=False)[:5]
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"teleservices": teleservice_list(), "family": family, "demarches": demarches},
+    )
 
 
 @require_GET

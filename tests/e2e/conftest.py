@@ -124,6 +124,15 @@ class Mailbox:
     def body(message) -> str:
         return message.get_body(preferencelist=("plain",)).get_content()
 
+    def find(self, address: str, pattern: str) -> str:
+        """The first group of `pattern` in the newest message to `address` that has it."""
+        for message in reversed(self.messages):
+            if address in message["To"]:
+                match = re.search(pattern, self.body(message))
+                if match:
+                    return match.group(1)
+        raise AssertionError(f"Aucun courriel pour {address} ne contient {pattern!r}")
+
     def link_in_last(self, address: str, pattern: str = r"https?://\S+") -> str:
         body = self.body(self.last_to(address))
         match = re.search(pattern, body)
@@ -154,3 +163,12 @@ def smtp(settings):
     settings.EMAIL_HOST_PASSWORD = ""
     yield mailbox
     controller.stop()
+
+
+def login(page, email: str, password: str) -> None:
+    """Log in through the real form (django-axes and all)."""
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe (obligatoire)").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/mon-espace/")

@@ -73,7 +73,10 @@ def test_a_parent_creates_an_account_and_finds_carte_famille(pages, smtp):
     search.press("Enter")
     result = page.get_by_role("link", name="Carte famille / Inscriptions")
     expect(result).to_be_visible()
-    expect(result).to_have_attribute("href", "/carte-famille/")
+    axe_check(page)
+    result.click()
+    expect(page).to_have_url(f"{pages.base_url}/carte-famille/")
+    expect(page.get_by_role("link", name="je n'ai pas de carte famille")).to_be_visible()
     axe_check(page)
 
 

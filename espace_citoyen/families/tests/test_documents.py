@@ -1,0 +1,117 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from espace_citoyen.accounts.factories import UserFactory
+from espace_citoyen.accounts.roles import Role
+from espace_citoyen.core.testing import image_upload, page_text, pdf_upload
+from espace_citoyen.families.factories import family_create
+from espace_citoyen.families.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def family(citizen):
+    return family_create(user=citizen, children=1)
+
+
+def _upload(client, file, kind="domicile", child=""):
+    return client.post(
+        reverse("families:documents"), {"kind": kind, "child": child, "file": file}, follow=True
+    )
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [pdf_upload, lambda: image_upload("a.png", "PNG"), lambda: image_upload("b.jpg", "JPEG")],
+)
+def test_pdf_jpeg_and_png_are_accepted(citizen_client, family, upload):
+    """A PDF, JPEG or PNG is stored « à vérifier » and listed for the family."""
+    page = page_text(_upload(citizen_client, upload()))
+    assert "Votre document est déposé" in page
+    assert "Justificatif de domicile" in page and "À vérifier" in page
+    document = Document.objects.get()
+    assert document.content_type in {"application/pdf", "image/png", "image/jpeg"}
+
+
+def test_a_renamed_file_is_refused_by_its_content(citizen_client, family):
+    """A text file renamed .pdf is refused with a clear message."""
+    fake = SimpleUploadedFile(
+        "facture.pdf", b"ceci n'est pas un PDF", content_type="application/pdf"
+    )
+    response = _upload(citizen_client, fake)
+    assert response.status_code == 400
+    assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG" in page_text(response)
+    assert not Document.objects.exists()
+
+
+@override_settings(DOCUMENT_MAX_BYTES=1000)
+def test_a_file_too_big_is_refused(citizen_client, family):
+    response = _upload(citizen_client, pdf_upload())
+    assert "la taille maximale est de 10 Mo" in page_text(response)
+    assert not Document.objects.exists()
+
+
+def test_the_file_is_served_to_the_family_only(citizen_client, family, other_client, agent):
+    _upload(citizen_client, pdf_upload())
+    document = Document.objects.get()
+    url = reverse("families:document_file", args=[document.pk])
+    response = citizen_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    other_client.force_login(UserFactory())
+    assert other_client.get(url).status_code == 404
+    with pytest.raises(ValueError):
+        document.file.url  # noqa: B018 (no public URL exists)
+
+
+def test_an_agent_refuses_with_a_reason_the_family_reads(
+    citizen_client, family, other_client, agent, mailoutbox, django_capture_on_commit_callbacks
+):
+    _upload(citizen_client, pdf_upload())
+    document = Document.objects.get()
+    other_client.force_login(agent(Role.GUICHET))
+    with django_capture_on_commit_callbacks(execute=True):
+        other_client.post(
+            reverse("backoffice:document_check", args=[document.pk]),
+            {"decision": "refuse", "reason": "Document de plus de 3 mois"},
+        )
+    page = page_text(citizen_client.get(reverse("families:documents")))
+    assert "Refusé" in page and "Motif : Document de plus de 3 mois" in page
+    assert "Motif : Document de plus de 3 mois" in mailoutbox[-1].body
+
+
+def test_refusing_needs_a_reason(other_client, citizen_client, family, agent):
+    _upload(citizen_client, pdf_upload())
+    document = Document.objects.get()
+    other_client.force_login(agent(Role.GUICHET))
+    response = other_client.post(
+        reverse("backoffice:document_check", args=[document.pk]),
+        {"decision": "refuse", "reason": ""},
+        follow=True,
+    )
+    assert "Indiquez le motif du refus" in page_text(response)
+    document.refresh_from_db()
+    assert document.status == "a_verifier"
+
+
+def test_health_documents_are_hidden_from_the_guichet(citizen_client, family, other_client, agent):
+    _upload(citizen_client, pdf_upload(), kind="pai")
+    document = Document.objects.get()
+    other_client.force_login(agent(Role.GUICHET))
+    assert (
+        other_client.get(reverse("backoffice:document_file", args=[document.pk])).status_code == 403
+    )
+    assert "Projet d'accueil" not in page_text(
+        other_client.get(reverse("backoffice:documents_to_check"))
+    )
+    other_client.force_login(agent(Role.PERISCOLAIRE))
+    assert (
+        other_client.get(reverse("backoffice:document_file", args=[document.pk])).status_code == 200
+    )
+    assert "Projet d'accueil individualisé" in page_text(
+        other_client.get(reverse("backoffice:documents_to_check"))
+    )
