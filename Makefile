@@ -36,11 +36,11 @@ demo: $(VENV)/.installed ## Load or refresh the demo commune (idempotent)
 	$(RUN_ENV) $(PY) manage.py demo
 
 test: $(VENV)/.installed-dev ## The whole suite: unit, views, concurrency and browser journeys
-	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} -m "not e2e and not concurrency"
-	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} --dist loadgroup -m "e2e or concurrency"
+	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} -m "not e2e and not concurrency and not transactional"
+	$(BIN)/pytest -q -n $${PYTEST_WORKERS:-2} --dist loadgroup -m "e2e or concurrency or transactional"
 
 test-fast: $(VENV)/.installed-dev ## The suite without the browser journeys
-	$(BIN)/pytest -q -m "not e2e and not concurrency" -n $${PYTEST_WORKERS:-2}
+	$(BIN)/pytest -q -m "not e2e and not concurrency and not transactional" -n $${PYTEST_WORKERS:-2}
 
 test-e2e: $(VENV)/.installed-dev ## Only the browser journeys (needs /usr/bin/chromium)
 	$(BIN)/pytest -q -m e2e -n $${PYTEST_WORKERS:-2} --dist loadgroup

@@ -39,20 +39,28 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(_django_db_helper):
+    """Chromium for one test, started after the test database is ready.
+
+    Playwright's sync API runs an event loop in the main thread, and Django keeps one
+    connection per async context: starting the browser after the database set-up makes
+    the serialized rollback (restoring the data migrations' rows) use the right one."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(
             f"Chromium introuvable ({CHROMIUM}) : installez-le avec "
             "'apt-get install chromium' ou indiquez CHROMIUM_PATH.",
             pytrace=False,
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The test body's queries ran on this async context's own connections.
+        connections.close_all()
 
 
 class Pages:

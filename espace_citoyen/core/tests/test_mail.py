@@ -100,6 +100,8 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
     assert mailoutbox == []
 
 
+@pytest.mark.transactional
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_with_the_database_queue_the_worker_sends_the_mail(
     mailoutbox, django_capture_on_commit_callbacks
@@ -107,7 +109,7 @@ def test_with_the_database_queue_the_worker_sends_the_mail(
     """TASK_BACKEND=database: the mail waits in the queue until `db_worker` runs."""
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         notify("accounts/mail/password_reset", to="queue@example.org", context={"link": "l"})
     assert mailoutbox == []
     assert DBTaskResult.objects.count() == 1
