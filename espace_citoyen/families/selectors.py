@@ -138,3 +138,12 @@ def lost_code_candidates(demarche) -> list[Guardian]:
     )
     wanted = fold(f"{request.first_name} {request.last_name}")
     return sorted(guardians, key=lambda g: fold(f"{g.first_name} {g.last_name}") != wanted)
+
+
+def family_changes(family: Family, *, limit: int = 20) -> list[FamilyChange]:
+    """The latest changes to the card, for the family's own page."""
+    return list(
+        FamilyChange.objects.filter(family=family)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )

@@ -225,6 +225,7 @@ def data(request):
             "children": family.children.all(),
             "persons": list(family.authorised_persons.all()),
             "pending_address": selectors.pending_address_change(family),
+            "changes": selectors.family_changes(family),
         },
     )
 
