@@ -29,3 +29,7 @@ STORAGES["private"] = {  # noqa: F405
     "BACKEND": "espace_citoyen.core.storage.PrivateFileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: real concurrent connections then
+    # wait for the write lock (busy timeout) instead of failing with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-espace-citoyen.sqlite3")}  # noqa: F405

@@ -318,18 +318,9 @@ def _locked_message(until: datetime) -> str:
     ) % {"time": timezone.localtime(until).strftime("%H h %M")}
 
 
-@transaction.atomic
-def _activation_lock_check(user) -> None:
-    throttle = _throttle_get(user, "activation", window=settings.ACTIVATION_CODE_LOCK)
-    if throttle.locked_until:
-        raise ApplicationError(_locked_message(throttle.locked_until), field="code")
-
-
-@transaction.atomic
-def _activation_failure(user, message: str) -> str:
-    """Count a wrong try (in its own transaction) and say what is left."""
+def _activation_failure(throttle: Throttle, message: str) -> str:
+    """Count a wrong try on the (locked) throttle row and say what is left."""
     limit = settings.ACTIVATION_CODE_MAX_TRIES
-    throttle = _throttle_get(user, "activation", window=settings.ACTIVATION_CODE_LOCK)
     throttle.count += 1
     if throttle.count >= limit:
         throttle.locked_until = timezone.now() + settings.ACTIVATION_CODE_LOCK
@@ -349,10 +340,8 @@ def activation_code_redeem(*, user, typed: str) -> Family:
 
     A code works once, for 90 days, until a new letter revokes it; after 5 wrong codes
     the account is locked out of this form for an hour. Case, spaces, dashes and
-    look-alike letters do not matter."""
-    _activation_lock_check(user)
-    if Guardian.objects.filter(user=user).exists():
-        raise ApplicationError(_("Votre compte est déjà relié à une carte famille."), field="code")
+    look-alike letters do not matter. The account's throttle row stays locked for the
+    whole attempt, so simultaneous tries are counted one after the other."""
     code = rules.code_normalise(typed)
     if not rules.code_is_well_formed(code):
         # A typo in the format is not a try: nothing was checked.
@@ -363,15 +352,27 @@ def activation_code_redeem(*, user, typed: str) -> Family:
             ),
             field="code",
         )
-    try:
-        family = _activation_link(user=user, code=code)
-    except CodeRejected as error:
-        raise ApplicationError(_activation_failure(user, error.message), field="code") from None
-    Throttle.objects.filter(user=user, purpose="activation").update(count=0)
+    refusal = None
+    with transaction.atomic():
+        throttle = _throttle_get(user, "activation", window=settings.ACTIVATION_CODE_LOCK)
+        if throttle.locked_until:
+            refusal = _locked_message(throttle.locked_until)
+        elif Guardian.objects.filter(user=user).exists():
+            refusal = _("Votre compte est déjà relié à une carte famille.")
+        else:
+            try:
+                with transaction.atomic():
+                    family = _activation_link(user=user, code=code)
+            except CodeRejected as error:
+                refusal = _activation_failure(throttle, error.message)
+            else:
+                throttle.count = 0
+                throttle.save()
+    if refusal:
+        raise ApplicationError(refusal, field="code")
     return family
 
 
-@transaction.atomic
 def _activation_link(*, user, code: str) -> Family:
     record = (
         ActivationCode.objects.select_for_update()
