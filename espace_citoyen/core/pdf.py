@@ -10,18 +10,10 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    """Serve static and media files from disk; nothing is fetched from the network."""
-    from weasyprint.urls import default_url_fetcher
-
-    if url.startswith("file://") or url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"Refusing to fetch {url!r} while rendering a PDF")
-
-
 def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
     """Render `template` with the commune in context to PDF bytes."""
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     from espace_citoyen.portal.selectors import commune_get
 
@@ -37,7 +29,9 @@ def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
         {"commune": commune, "logo_path": logo_path, "site_url": settings.SITE_URL, **context},
     )
     stylesheet = finders.find("espace_citoyen/print.css")
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher).write_pdf(
+    # Local files only (the commune's logo): a document never fetches from the network.
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
         stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
     )
 

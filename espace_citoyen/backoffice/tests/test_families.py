@@ -1,3 +1,4 @@
+import io
 import re
 from datetime import date
 
@@ -93,6 +94,24 @@ def test_create_at_the_desk_then_print_the_letter(guichet):
     code = re.search(r"Code d'activation : ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2})", text).group(1)
     assert re.search(r"expire le \d{1,2} \w+ \d{4}", text)
     assert services.activation_code_redeem(user=UserFactory(), typed=code) == family
+
+
+def test_the_letter_fits_one_page_with_the_communes_logo(guichet):
+    """With the commune's logo (read from disk, never from the network), one A4 page."""
+    from pypdf import PdfReader
+
+    from espace_citoyen.portal import demo
+
+    demo.load()
+    guichet.post(reverse("backoffice:family_create"), DESK)
+    family = Family.objects.get()
+    letter = guichet.post(
+        reverse("backoffice:activation_letter", args=[family.pk, family.guardians.get().pk])
+    )
+    reader = PdfReader(io.BytesIO(letter.content))
+    assert len(reader.pages) == 1
+    assert "Mairie de Saint-Exemple-sur-Marne" in pdf_text(letter.content)
+    assert any("/XObject" in page["/Resources"] for page in reader.pages)  # the logo
 
 
 def test_printing_a_new_letter_revokes_the_old_code(guichet):
