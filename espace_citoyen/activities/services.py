@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -45,26 +45,31 @@ CERTIFICATE_DELAY_HOURS = getattr(settings, "ACTIVITIES_CERTIFICATE_DELAY_HOURS"
 # --- places: the counter of each activity day ------------------------------------------------
 
 
-def _ensure_day(activity: Activity, day: date) -> None:
-    if not ActivityDay.objects.filter(activity=activity, date=day).exists():
+def _ensure_days(activity: Activity, days: list[date]) -> None:
+    """Create the missing counters (before any lock is taken: nothing waits on this)."""
+    present = set(
+        ActivityDay.objects.filter(activity=activity, date__in=days).values_list("date", flat=True)
+    )
+    missing = [day for day in days if day not in present]
+    if missing:
         ActivityDay.objects.bulk_create(
-            [ActivityDay(activity=activity, date=day, capacity=activity.capacity)],
+            [
+                ActivityDay(activity=activity, date=day, capacity=activity.capacity)
+                for day in missing
+            ],
             ignore_conflicts=True,
         )
 
 
 def _take_place(activity: Activity, day: date) -> bool:
     """Take one place of the day if one is free: one conditional UPDATE, which the
-    database serialises on the day's row (never a read-then-write)."""
-    taken = ActivityDay.objects.filter(
-        activity=activity, date=day, booked__lt=F("capacity")
-    ).update(booked=F("booked") + 1)
-    if not taken and not ActivityDay.objects.filter(activity=activity, date=day).exists():
-        _ensure_day(activity, day)
-        taken = ActivityDay.objects.filter(
-            activity=activity, date=day, booked__lt=F("capacity")
-        ).update(booked=F("booked") + 1)
-    return bool(taken)
+    database serialises on the day's row (never a read-then-write). The counter row
+    must exist (_ensure_days)."""
+    return bool(
+        ActivityDay.objects.filter(activity=activity, date=day, booked__lt=F("capacity")).update(
+            booked=F("booked") + 1
+        )
+    )
 
 
 def _release_place(activity_id: int, day: date) -> None:
@@ -74,14 +79,16 @@ def _release_place(activity_id: int, day: date) -> None:
 
 
 def _next_position(activity: Activity, day: date) -> int:
-    """The next waitlist position of the day, taken under the day row's lock."""
-    _ensure_day(activity, day)
-    ActivityDay.objects.filter(activity=activity, date=day).update(
-        waitlist_last=F("waitlist_last") + 1
-    )
-    return ActivityDay.objects.values_list("waitlist_last", flat=True).get(
-        activity=activity, date=day
-    )
+    """The next waitlist position of the day: one UPDATE … RETURNING under the day
+    row's lock (PostgreSQL, and SQLite from 3.35)."""
+    table = ActivityDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET waitlist_last = waitlist_last + 1 "  # noqa: S608 (table name from the model)
+            "WHERE activity_id = %s AND date = %s RETURNING waitlist_last",
+            [activity.pk, day],
+        )
+        return cursor.fetchone()[0]
 
 
 def _notify_promoted(booking: Booking) -> None:
@@ -115,7 +122,10 @@ def _promote(activity: Activity, day: date, *, deadline_checked: bool = False) -
         .order_by("waitlist_position")
         .first()
     )
-    if first is None or not _take_place(activity, day):
+    if first is None:
+        return None
+    _ensure_days(activity, [day])
+    if not _take_place(activity, day):
         return None
     first.status = BookingStatus.CONFIRMED
     first.waitlist_position = None
@@ -249,6 +259,7 @@ def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Bookin
         raise ApplicationError(
             _("Ce jour est déjà réservé (ou demandé) pour %(child)s.") % {"child": child.first_name}
         )
+    _ensure_days(activity, [day])
     return _book(activity=activity, day=day, child=child, actor=actor, enrolment=enrolment)
 
 
@@ -281,6 +292,8 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             )
             % {"child": child.first_name}
         )
+
+    _ensure_days(activity, days)
 
     class _Full(Exception):
         pass
@@ -368,7 +381,7 @@ def activity_day_capacity_set(
     go at once to the families waiting, in order."""
     if capacity < 0:
         raise ApplicationError(_("Le nombre de places ne peut pas être négatif."), field="capacity")
-    _ensure_day(activity, day)
+    _ensure_days(activity, [day])
     counter = ActivityDay.objects.select_for_update().get(activity=activity, date=day)
     if capacity < counter.booked:
         raise ApplicationError(
@@ -555,6 +568,7 @@ def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], a
             status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
         ).values_list("date", flat=True)
     )
+    _ensure_days(activity, [day for day in days if day not in existing])
     now = timezone.now()
     bookings = []
     for day in days:
