@@ -250,9 +250,9 @@ def main() -> int:
             if server.poll() is not None:
                 raise RuntimeError("gunicorn stopped")
             try:
-                if requests.get(f"{BASE}/bench/ping/", timeout=1).status_code == 200:
+                if requests.get(f"{BASE}/bench/ping/", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")
@@ -264,6 +264,10 @@ def main() -> int:
         )
         summary("login (GET + POST)", latencies, len(errors), seconds)
         logged = [f for f in families if "sessionid" in f.session.cookies]
+        for family in logged:
+            # Idle keep-alive connections are closed by gunicorn after a few seconds; a
+            # browser coming back opens a new one: so do the families (cookies are kept).
+            family.session.close()
 
         latencies, errors, seconds = run_concurrently(
             [lambda f=f: f.book_week(data["activity"], data["monday"]) for f in logged],
