@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-fast test-e2e lint format check lock clean
+.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ format: $(VENV)/.installed-dev ## Format and fix what ruff can
 
 check: $(VENV)/.installed ## Django's deployment checks with production-like settings
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL on 127.0.0.1)
+	$(MAKE) bench-rush
+
+bench-rush: $(VENV)/.installed-dev ## Holiday rush: RUSH_FAMILIES (500) families book one scarce week at once (gunicorn + PostgreSQL)
+	$(PY) bench/rush.py
 
 lock: ## Re-pin requirements from a fresh environment (after editing pyproject.toml)
 	rm -rf /tmp/ec-lock && $(PYTHON) -m venv /tmp/ec-lock

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from espace_citoyen.activities import views
 
 app_name = "activities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inscrire/", views.enrol, name="enrol"),
+    path("enfant/<int:child_id>/", views.child_month, name="child_month"),
+    path("enfant/<int:child_id>/reserver/", views.child_book, name="child_book"),
+    path("enfant/<int:child_id>/semaine/", views.child_book_week, name="child_book_week"),
+    path("enfant/<int:child_id>/agenda/", views.child_feed, name="child_feed"),
+    path("inscription/<int:pk>/semaine-type/", views.template_change, name="template_change"),
+    path("agenda/<str:token>.ics", views.feed, name="feed"),
+]

@@ -1,0 +1,145 @@
+"""Seed the benchmark database: one holiday centre with few places, N validated families
+each with an account, a child and an accepted enrolment. Prints a JSON description."""
+
+import json
+import os
+import sys
+from datetime import date, time, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from espace_citoyen.accounts.models import User  # noqa: E402
+from espace_citoyen.activities import selectors  # noqa: E402
+from espace_citoyen.activities.models import (  # noqa: E402
+    Activity,
+    ActivityKind,
+    Enrolment,
+    EnrolmentStatus,
+    Unit,
+)
+from espace_citoyen.demarches.models import Demarche  # noqa: E402
+from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian  # noqa: E402
+from espace_citoyen.schooling.models import SchoolYear  # noqa: E402
+
+PASSWORD = "Rush-des-vacances-2026"  # noqa: S105 (benchmark accounts, dropped afterwards)
+
+
+@transaction.atomic
+def seed(families: int, capacity: int) -> dict:
+    today = timezone.localdate()
+    start_year = today.year if today.month >= 9 else today.year - 1
+    year, _created = SchoolYear.objects.get_or_create(
+        label=f"{start_year}-{start_year + 1}",
+        defaults={
+            "start_date": date(start_year, 9, 1),
+            "end_date": date(start_year + 1, 7, 3),
+        },
+    )
+    centre = Activity.objects.create(
+        name="Accueil de loisirs des vacances (rush)",
+        kind=ActivityKind.HOLIDAYS,
+        school_year=year,
+        place_name="Centre de loisirs des Sources",
+        capacity=capacity,
+        unit=Unit.DAY,
+        uses_weekly_template=False,
+        deadline_working_days=2,
+        deadline_time=time(12, 0),
+    )
+    days = selectors.bookable_days(centre, start=today)
+    monday = days[0] - timedelta(days=days[0].weekday())
+    week = [d for d in days if d - monday < timedelta(days=7)]
+    password = make_password(PASSWORD)
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"famille{i:05d}@rush.example.org",
+                password=password,
+                first_name="Camille",
+                last_name=f"Rush{i:05d}",
+                civility="mme",
+            )
+            for i in range(families)
+        ]
+    )
+    family_rows = Family.objects.bulk_create(
+        [
+            Family(
+                number=f"F-R{i:06d}",
+                status=FamilyStatus.VALIDATED,
+                address_line1="1 rue du Rush",
+                postal_code="99999",
+                city="Saint-Exemple-sur-Marne",
+            )
+            for i in range(families)
+        ]
+    )
+    Guardian.objects.bulk_create(
+        [
+            Guardian(family=f, user=u, civility="mme", last_name=u.last_name, first_name="Camille")
+            for f, u in zip(family_rows, users, strict=True)
+        ]
+    )
+    children = Child.objects.bulk_create(
+        [
+            Child(
+                family=f,
+                last_name=f.number,
+                first_name="Enfant",
+                sex="F",
+                birth_date=date(start_year - 8, 5, 1),
+            )
+            for f in family_rows
+        ]
+    )
+    family_type = ContentType.objects.get_for_model(Family)
+    demarches = Demarche.objects.bulk_create(
+        [
+            Demarche(
+                reference=f"D-RUSH-{i:06d}",
+                type="activites_inscription",
+                status="acceptee",
+                owner_type=family_type,
+                owner_id=f.pk,
+                title="Inscription vacances",
+            )
+            for i, f in enumerate(family_rows)
+        ]
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                demarche=d,
+                family=c.family,
+                child=c,
+                activity=centre,
+                status=EnrolmentStatus.ACCEPTED,
+            )
+            for d, c in zip(demarches, children, strict=True)
+        ]
+    )
+    return {
+        "activity": centre.pk,
+        "capacity": capacity,
+        "monday": monday.isoformat(),
+        "days": [d.isoformat() for d in week],
+        "password": PASSWORD,
+        "families": [
+            {"email": u.email, "child": c.pk} for u, c in zip(users, children, strict=True)
+        ],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(seed(int(sys.argv[1]), int(sys.argv[2]))))

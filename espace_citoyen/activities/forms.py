@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAY_CHOICES = [
+    ("0", _("Lundi")),
+    ("1", _("Mardi")),
+    ("2", _("Mercredi")),
+    ("3", _("Jeudi")),
+    ("4", _("Vendredi")),
+]
+
+
+class EnrolmentForm(forms.Form):
+    activity = forms.CharField(
+        label=_("Activité"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une activité.")},
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("Semaine type"),
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les jours où votre enfant fréquentera l'activité chaque semaine, pour "
+            "l'accueil du matin, la restauration et l'accueil du soir. Sans objet pour les "
+            "mercredis et les vacances, que vous réservez ensuite jour par jour."
+        ),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the activities open to the child are offered; the service still checks
+        # whatever is posted.
+        self.fields["activity"].widget.choices = list(choices)
+
+
+class TemplateChangeForm(forms.Form):
+    weekdays = forms.MultipleChoiceField(
+        label=_("Nouvelle semaine type"),
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ne cochez aucun jour pour arrêter les réservations automatiques."),
+    )
+    start = forms.DateField(
+        label=_("À partir du"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Les jours dont le délai de modification est passé ne changent pas."),
+    )
+
+
+class DayForm(forms.Form):
+    activity = forms.IntegerField(min_value=1)
+    date = forms.DateField()
+    action = forms.ChoiceField(choices=[("add", "add"), ("cancel", "cancel")])
+
+
+class WeekForm(forms.Form):
+    activity = forms.IntegerField(min_value=1)
+    monday = forms.DateField()

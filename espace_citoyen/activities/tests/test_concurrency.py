@@ -1,0 +1,157 @@
+"""The capacity invariant under concurrency: real threads, each with its own database
+connection, booking the last places of a day at the same time."""
+
+import threading
+import time
+from datetime import date
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from espace_citoyen.activities import services
+from espace_citoyen.activities.factories import activity_create, enrolment_make
+from espace_citoyen.activities.models import ActivityDay, Booking, BookingStatus
+from espace_citoyen.families.factories import family_create
+
+pytestmark = [
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+MONDAY = date(2026, 11, 30)
+
+
+def _waiting(target):
+    """On PostgreSQL (and a file SQLite database, with its busy timeout) a writer waits
+    for the lock. The test suite's in-memory SQLite database uses a shared cache, which
+    answers « table is locked » at once instead of waiting: there, wait and try again,
+    as the busy timeout would. Each attempt is one whole transaction, rolled back on
+    that error, so the invariants checked are the same."""
+    if connection.vendor != "sqlite":
+        return target()
+    for _attempt in range(2000):
+        try:
+            return target()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.005)
+    raise AssertionError("SQLite stayed locked")
+
+
+def _run_all(targets):
+    """Start every target at once (a barrier), wait, return the errors raised."""
+    barrier = threading.Barrier(len(targets))
+    errors = []
+
+    def run(target):
+        try:
+            barrier.wait()
+            _waiting(target)
+        except Exception as error:  # noqa: BLE001 (collected and asserted empty)
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def _children(activity, count):
+    children = []
+    for _index in range(count):
+        child = family_create(children=1).children.get()
+        enrolment_make(child, activity)
+        children.append(child)
+    return children
+
+
+def test_fifty_families_on_the_last_ten_places():
+    """50 threads booking the last 10 places: exactly 10 confirmed, 40 waitlisted with
+    distinct positions, no error, and the counter never above the capacity; then one
+    cancellation promotes exactly one family."""
+    lunch = activity_create(name="Cantine", capacity=20)
+    early = _children(lunch, 10)
+    for child in early:
+        services.booking_add(child=child, activity=lunch, day=MONDAY, actor=None)
+    rush = _children(lunch, 50)
+    errors = _run_all(
+        [
+            (
+                lambda child=child: services.booking_add(
+                    child=child, activity=lunch, day=MONDAY, actor=None
+                )
+            )
+            for child in rush
+        ]
+    )
+    assert errors == []
+    rush_ids = [child.pk for child in rush]
+    confirmed = Booking.objects.filter(
+        child_id__in=rush_ids, date=MONDAY, status=BookingStatus.CONFIRMED
+    ).count()
+    waiting = Booking.objects.filter(
+        child_id__in=rush_ids, date=MONDAY, status=BookingStatus.WAITLISTED
+    )
+    assert confirmed == 10
+    assert waiting.count() == 40
+    assert len(set(waiting.values_list("waitlist_position", flat=True))) == 40
+    assert ActivityDay.objects.get(activity=lunch, date=MONDAY).booked == 20
+
+    first_waiting = waiting.order_by("waitlist_position").first()
+    services.booking_cancel(child=early[0], activity=lunch, day=MONDAY, actor=None)
+    assert Booking.objects.filter(date=MONDAY, status=BookingStatus.CONFIRMED).count() == 20
+    assert Booking.objects.filter(date=MONDAY, status=BookingStatus.WAITLISTED).count() == 39
+    first_waiting.refresh_from_db()
+    assert first_waiting.status == BookingStatus.CONFIRMED and first_waiting.promoted
+
+
+def test_simultaneous_cancellations_promote_one_family_each():
+    """Five cancellations at once promote exactly five waiting families, in order, and
+    the day stays at its capacity."""
+    lunch = activity_create(name="Cantine", capacity=10)
+    holders = _children(lunch, 10)
+    waiting = _children(lunch, 8)
+    for child in holders + waiting:
+        services.booking_add(child=child, activity=lunch, day=MONDAY, actor=None)
+    errors = _run_all(
+        [
+            (
+                lambda child=child: services.booking_cancel(
+                    child=child, activity=lunch, day=MONDAY, actor=None
+                )
+            )
+            for child in holders[:5]
+        ]
+    )
+    assert errors == []
+    promoted = Booking.objects.filter(date=MONDAY, promoted=True, status=BookingStatus.CONFIRMED)
+    assert sorted(promoted.values_list("child_id", flat=True)) == sorted(c.pk for c in waiting[:5])
+    assert Booking.objects.filter(date=MONDAY, status=BookingStatus.CONFIRMED).count() == 10
+    assert ActivityDay.objects.get(activity=lunch, date=MONDAY).booked == 10
+
+
+def test_the_same_child_double_clicking_books_once():
+    """Ten simultaneous requests for the same child and day give one booking; the
+    others are refused with a message, never a duplicate."""
+    from espace_citoyen.core.errors import ApplicationError
+
+    lunch = activity_create(name="Cantine", capacity=10)
+    child = _children(lunch, 1)[0]
+    refused = []
+
+    def book():
+        try:
+            services.booking_add(child=child, activity=lunch, day=MONDAY, actor=None)
+        except ApplicationError:
+            refused.append(1)
+
+    errors = _run_all([book for _ in range(10)])
+    assert errors == []
+    assert len(refused) == 9
+    assert Booking.objects.filter(child=child, date=MONDAY).count() == 1
+    assert ActivityDay.objects.get(activity=lunch, date=MONDAY).booked == 1

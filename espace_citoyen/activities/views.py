@@ -1,0 +1,399 @@
+"""Citizen side of activities: enrol a child (« Inscrire votre enfant aux services
+périscolaires et extrascolaires »), then change bookings all year long (« Modifier vos
+inscriptions périscolaires »): the month calendar, the weekly template, holiday weeks,
+and the private iCal feed."""
+
+from datetime import UTC, date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from espace_citoyen.activities import forms, rules, selectors, services
+from espace_citoyen.activities.models import Activity, Enrolment, EnrolmentStatus
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.selectors import family_for_user
+
+
+def _family_or_none(request):
+    family = family_for_user(request.user)
+    if family is None:
+        messages.info(request, _("Créez ou reliez d'abord votre carte famille."))
+    return family
+
+
+def _child_of(request, pk: int):
+    """One of the user's children; another family's child is a 404."""
+    family = family_for_user(request.user)
+    child = family and next((c for c in family.children.all() if c.pk == pk), None)
+    if not child:
+        raise Http404
+    return family, child
+
+
+def _apply_error(form, error: ApplicationError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def enrolment_detail_context(demarche, agent: bool) -> dict:
+    """Extra context of the démarche page (citizen and agent): the enrolment's details."""
+    enrolment = (
+        Enrolment.objects.filter(demarche=demarche)
+        .select_related("activity__school_year", "activity__school", "child")
+        .first()
+    )
+    return {
+        "enrolment": enrolment,
+        "weekday_names": ", ".join(rules.WEEKDAY_NAMES[d] for d in enrolment.weekdays)
+        if enrolment
+        else "",
+    }
+
+
+# --- home: « Modifier vos inscriptions périscolaires » ---------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    enrolments = selectors.enrolments_of_family(family)
+    children = []
+    for child in family.children.all():
+        children.append(
+            {
+                "child": child,
+                "enrolments": [e for e in enrolments if e.child_id == child.pk],
+            }
+        )
+    return render(request, "activities/home.html", {"family": family, "children": children})
+
+
+# --- enrolment -------------------------------------------------------------------------------
+
+
+def _activity_label(activity: Activity) -> str:
+    kind = activity.get_kind_display()
+    return f"{kind} — {activity.name}, {activity.place} ({activity.school_year.label})"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request):
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    child_id = request.POST.get("child") or request.GET.get("enfant")
+    children = list(family.children.all())
+    child = next((c for c in children if str(c.pk) == str(child_id)), None)
+    if child_id and child is None:
+        raise Http404
+    if child is None:
+        return render(request, "activities/enrol_child.html", {"children": children})
+    today = timezone.localdate()
+    open_activities = selectors.open_activities(today)
+    eligible, others = [], []
+    for activity in open_activities:
+        problem = services.eligibility_problem(child, activity)
+        (others if problem else eligible).append((activity, problem))
+    form = forms.EnrolmentForm(
+        request.POST or None,
+        choices=[(str(a.pk), _activity_label(a)) for a, _p in eligible],
+        initial={"weekdays": ["0", "1", "3", "4"]},
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = next(
+            (a for a in open_activities if str(a.pk) == form.cleaned_data["activity"]), None
+        )
+        if activity is None:
+            form.add_error("activity", _("Cette activité n'est pas ouverte aux inscriptions."))
+        else:
+            try:
+                enrolment = services.enrolment_request(
+                    family=family,
+                    child=child,
+                    activity=activity,
+                    weekdays=[int(d) for d in form.cleaned_data["weekdays"]],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                _apply_error(form, error)
+            else:
+                if enrolment.status == EnrolmentStatus.ACCEPTED:
+                    messages.success(
+                        request,
+                        _(
+                            "L'inscription de %(child)s à « %(activity)s » est acceptée "
+                            "(démarche %(ref)s)."
+                        )
+                        % {
+                            "child": child.first_name,
+                            "activity": activity.name,
+                            "ref": enrolment.demarche.reference,
+                        },
+                    )
+                    return redirect("activities:child_month", child.pk)
+                messages.info(
+                    request,
+                    _("Votre demande %(ref)s est transmise. %(reason)s")
+                    % {"ref": enrolment.demarche.reference, "reason": enrolment.waiting_reason},
+                )
+                return redirect("demarches:detail", enrolment.demarche.reference)
+    return render(
+        request,
+        "activities/enrol.html",
+        {"form": form, "child": child, "others": others, "has_choices": bool(eligible)},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- month calendar ----------------------------------------------------------------------------
+
+
+def _month_param(value: str | None) -> tuple[int, int]:
+    today = timezone.localdate()
+    if value:
+        try:
+            year, month = (int(part) for part in value.split("-", 1))
+            if 2000 <= year <= 2100 and 1 <= month <= 12:
+                return year, month
+        except ValueError:
+            pass
+    return today.year, today.month
+
+
+def _month_page(request, child, year: int, month: int, *, error: str = "", status: int = 200):
+    calendar = selectors.child_month(child, year, month)
+    return render(
+        request,
+        "activities/month.html",
+        {
+            "calendar": calendar,
+            "child": child,
+            "error": error,
+            "feed": None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def child_month(request, child_id: int):
+    _family, child = _child_of(request, child_id)
+    year, month = _month_param(request.GET.get("mois"))
+    return _month_page(request, child, year, month)
+
+
+def _activity_or_404(pk: int) -> Activity:
+    activity = Activity.objects.filter(pk=pk).select_related("school_year", "school").first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@login_required
+@require_POST
+def child_book(request, child_id: int):
+    """Add or cancel one day (a button of the month calendar)."""
+    _family, child = _child_of(request, child_id)
+    form = forms.DayForm(request.POST)
+    if not form.is_valid():
+        year, month = _month_param(request.POST.get("mois"))
+        return _month_page(request, child, year, month, error=_("Ce jour est inconnu."), status=400)
+    activity = _activity_or_404(form.cleaned_data["activity"])
+    day: date = form.cleaned_data["date"]
+    try:
+        if form.cleaned_data["action"] == "add":
+            booking = services.booking_add(
+                child=child, activity=activity, day=day, actor=request.user
+            )
+        else:
+            services.booking_cancel(child=child, activity=activity, day=day, actor=request.user)
+            booking = None
+    except ApplicationError as error:
+        return _month_page(request, child, day.year, day.month, error=error.message, status=400)
+    label = rules.day_label(day)
+    if booking is None:
+        messages.success(
+            request,
+            _("%(activity)s du %(day)s : annulé.") % {"activity": activity.name, "day": label},
+        )
+    elif booking.status == "attente":
+        position = selectors.waitlist_rank(booking)
+        messages.info(
+            request,
+            _(
+                "%(activity)s du %(day)s est complet : %(child)s est sur la liste d'attente, "
+                "au rang %(position)s. Vous recevrez un courriel si une place se libère."
+            )
+            % {
+                "activity": activity.name,
+                "day": label,
+                "child": child.first_name,
+                "position": position,
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _("%(activity)s du %(day)s : réservé.") % {"activity": activity.name, "day": label},
+        )
+    return redirect(reverse("activities:child_month", args=[child.pk]) + f"?mois={day:%Y-%m}")
+
+
+@login_required
+@require_POST
+def child_book_week(request, child_id: int):
+    """Book a whole holiday week."""
+    _family, child = _child_of(request, child_id)
+    form = forms.WeekForm(request.POST)
+    if not form.is_valid():
+        year, month = _month_param(request.POST.get("mois"))
+        return _month_page(
+            request, child, year, month, error=_("Cette semaine est inconnue."), status=400
+        )
+    activity = _activity_or_404(form.cleaned_data["activity"])
+    monday: date = form.cleaned_data["monday"]
+    try:
+        bookings = services.booking_add_week(
+            child=child, activity=activity, monday=monday, actor=request.user
+        )
+    except ApplicationError as error:
+        return _month_page(
+            request, child, monday.year, monday.month, error=error.message, status=400
+        )
+    if bookings and bookings[0].status == "attente":
+        messages.info(
+            request,
+            _(
+                "La semaine du %(day)s est complète : %(child)s est sur la liste d'attente. "
+                "Vous recevrez un courriel si une place se libère."
+            )
+            % {"day": rules.day_label(bookings[0].date), "child": child.first_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("La semaine du %(day)s est réservée (%(count)s jours).")
+            % {"day": rules.day_label(bookings[0].date), "count": len(bookings)},
+        )
+    return redirect(reverse("activities:child_month", args=[child.pk]) + f"?mois={monday:%Y-%m}")
+
+
+# --- weekly template ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_change(request, pk: int):
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    enrolment = selectors.enrolment_get_for_family(family, pk)
+    if enrolment is None or enrolment.status != EnrolmentStatus.ACCEPTED:
+        raise Http404
+    first = selectors.first_unlocked_day(enrolment.activity)
+    form = forms.TemplateChangeForm(
+        request.POST or None,
+        initial={"weekdays": [str(d) for d in enrolment.weekdays], "start": first},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            added, cancelled = services.enrolment_template_change(
+                enrolment=enrolment,
+                weekdays=[int(d) for d in form.cleaned_data["weekdays"]],
+                start=form.cleaned_data["start"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "La semaine type est modifiée à partir du %(day)s : %(added)s jour(s) "
+                    "ajouté(s), %(cancelled)s annulé(s)."
+                )
+                % {
+                    "day": rules.day_label(form.cleaned_data["start"]),
+                    "added": added,
+                    "cancelled": cancelled,
+                },
+            )
+            start = form.cleaned_data["start"]
+            return redirect(
+                reverse("activities:child_month", args=[enrolment.child_id])
+                + f"?mois={start:%Y-%m}"
+            )
+    return render(
+        request,
+        "activities/template_change.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "first": rules.day_label(first) if first else "",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- iCal ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_feed(request, child_id: int):
+    _family, child = _child_of(request, child_id)
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(child=child)
+            messages.success(request, _("L'adresse de l'agenda est désactivée."))
+        else:
+            services.calendar_feed_renew(child=child)
+            messages.success(
+                request,
+                _(
+                    "Une nouvelle adresse est créée ; l'ancienne, s'il y en avait une, "
+                    "ne marche plus."
+                ),
+            )
+        return redirect("activities:child_feed", child.pk)
+    feed = selectors.feed_for(child)
+    url = settings.SITE_URL + reverse("activities:feed", args=[feed.token]) if feed else ""
+    return render(request, "activities/feed.html", {"child": child, "feed": feed, "url": url})
+
+
+@require_GET
+def feed(request, token: str):
+    """The iCal feed: no login (calendar apps cannot log in), the token is the secret."""
+    child, bookings = selectors.feed_bookings(token)
+    if child is None:
+        raise Http404
+    events = [
+        rules.IcsEvent(
+            uid=f"booking-{booking.pk}@espace-citoyen",
+            day=booking.date,
+            summary=f"{child.first_name} — {booking.activity.name}",
+            location=booking.activity.place,
+        )
+        for booking in bookings
+    ]
+    text = rules.ics_calendar(
+        name=_("Activités de %(child)s") % {"child": child.first_name},
+        events=events,
+        stamp=timezone.now().astimezone(UTC),
+    )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
