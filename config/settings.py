@@ -255,6 +255,8 @@ ACTIVATION_CODE_VALIDITY_DAYS = 90
 ACTIVATION_CODE_MAX_TRIES = 5
 ACTIVATION_CODE_LOCK = timedelta(hours=1)
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# A medical certificate received within this delay after the day of absence justifies it.
+ACTIVITIES_CERTIFICATE_DELAY_HOURS = env_int("ACTIVITIES_CERTIFICATE_DELAY_HOURS", 72)
 
 # API Particulier (quotient familial CAF/MSA): the option appears only with a token.
 API_PARTICULIER_TOKEN = env_str("API_PARTICULIER_TOKEN")

@@ -39,7 +39,7 @@ from espace_citoyen.families.models import Child, Document, DocumentKind, Docume
 
 DEMARCHE_ENROLMENT = "activites_inscription"
 # The commune's delay to send a medical certificate that justifies an absence.
-CERTIFICATE_DELAY_HOURS = getattr(settings, "ACTIVITIES_CERTIFICATE_DELAY_HOURS", 72)
+CERTIFICATE_DELAY_HOURS = settings.ACTIVITIES_CERTIFICATE_DELAY_HOURS
 
 
 # --- places: the counter of each activity day ------------------------------------------------

@@ -2,11 +2,10 @@
 connection, booking the last places of a day at the same time."""
 
 import threading
-import time
 from datetime import date
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import connections
 
 from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
@@ -21,24 +20,6 @@ pytestmark = [
 MONDAY = date(2026, 11, 30)
 
 
-def _waiting(target):
-    """On PostgreSQL (and a file SQLite database, with its busy timeout) a writer waits
-    for the lock. The test suite's in-memory SQLite database uses a shared cache, which
-    answers « table is locked » at once instead of waiting: there, wait and try again,
-    as the busy timeout would. Each attempt is one whole transaction, rolled back on
-    that error, so the invariants checked are the same."""
-    if connection.vendor != "sqlite":
-        return target()
-    for _attempt in range(2000):
-        try:
-            return target()
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
-            time.sleep(0.005)
-    raise AssertionError("SQLite stayed locked")
-
-
 def _run_all(targets):
     """Start every target at once (a barrier), wait, return the errors raised."""
     barrier = threading.Barrier(len(targets))
@@ -47,7 +28,7 @@ def _run_all(targets):
     def run(target):
         try:
             barrier.wait()
-            _waiting(target)
+            target()
         except Exception as error:  # noqa: BLE001 (collected and asserted empty)
             errors.append(repr(error))
         finally:
