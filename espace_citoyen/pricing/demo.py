@@ -101,7 +101,29 @@ def load() -> list[tuple[str, str]]:
         _grids_for(activity, actor=admin)
     _non_resident_family()
     _family_quotients(actor=regie)
+    _simulator_in_catalogue()
     return []
+
+
+def _simulator_in_catalogue() -> None:
+    """The public simulator, findable with the search at the top right."""
+    from espace_citoyen.portal.models import Teleservice
+
+    Teleservice.objects.update_or_create(
+        slug="simulateur-tarifs",
+        defaults={
+            "title": "Simulateur de tarifs",
+            "summary": "Calculez le prix de la cantine, de l'accueil périscolaire et de "
+            "l'accueil de loisirs à partir d'un quotient familial, et consultez les grilles.",
+            "keywords": "tarif, tarifs, prix, simulateur, quotient familial, QF, cantine, "
+            "restauration scolaire, grille tarifaire, taux d'effort",
+            "target": "/tarifs/",
+            "audience": "Tout public",
+            "requires_login": False,
+            "published": True,
+            "position": 20,
+        },
+    )
 
 
 def _activities() -> list[Activity]:

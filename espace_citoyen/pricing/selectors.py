@@ -62,6 +62,13 @@ def declaration_pending(family: Family) -> IncomeDeclaration | None:
     )
 
 
+def declaration_needed(family: Family) -> bool:
+    """Journey point 9 (« je mets à jour mes tarifs ») is skipped when already done: True
+    while the family has no QF period and no declaration waiting for the régie."""
+    has_period = FamilyQuotient.objects.filter(family=family).exists()
+    return not has_period and declaration_pending(family) is None
+
+
 def declarations_of(family: Family) -> list[IncomeDeclaration]:
     return list(
         IncomeDeclaration.objects.filter(family=family)

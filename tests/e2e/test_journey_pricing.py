@@ -201,3 +201,89 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
             "Tranche 4 : quotient familial de 549 € à 959 €"
         )
         axe_check(visitor)
+
+
+def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, settings):
+    """CAF attestation, consultation of the CAF with consent, no declaration; the
+    démarche's page; the régie's QF search, history and a validation with an image."""
+    from espace_citoyen.pricing.tests.conftest import PNG
+    from espace_citoyen.pricing.tests.fake_api_particulier import TOKEN, FakeApiParticulier
+
+    with (
+        time_machine.travel(datetime(2027, 3, 18, 9, 0, tzinfo=PARIS), tick=True),
+        FakeApiParticulier() as api,
+    ):
+        settings.API_PARTICULIER_URL = api.url
+        settings.API_PARTICULIER_TOKEN = TOKEN
+        setup_commune()
+        parent = UserFactory(email="alex.petit@example.org", first_name="Alex", last_name="Martin")
+        family = family_create(user=parent, children=1, address_validated_on=date(2026, 6, 1))
+        regie = agent_create(Role.REGIE, first_name="Rémi", last_name="Régie")
+        services.quotient_record(family=family, qf=1450, starts_on=date(2026, 9, 1), actor=regie)
+
+        page = pages.new()
+        log_in(page, "alex.petit@example.org")
+        page.goto("/tarifs/declaration/")
+        page.get_by_role("link", name="Je ne déclare pas mes revenus").click()
+        axe_check(page)
+        page.get_by_role("button", name="Envoyer").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "Cochez la case pour confirmer votre choix"
+        )
+        axe_check(page)
+
+        page.goto("/tarifs/declaration/")
+        page.get_by_role(
+            "link", name="La mairie consulte mon quotient auprès de la CAF ou de la MSA"
+        ).click()
+        expect(page.get_by_label("Nom de naissance")).to_have_value("Martin")
+        axe_check(page)
+        page.get_by_label("Date de naissance").fill("1988-03-14")
+        page.get_by_label(
+            "Code INSEE de votre commune de naissance (si vous êtes né en France)"
+        ).fill("51108")
+        page.get_by_label("J'autorise la mairie à consulter mon quotient familial").check()
+        page.get_by_role("button", name="Envoyer").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            "La CAF indique un quotient familial de 812 €"
+        )
+        axe_check(page)
+        page.get_by_label("Document à ajouter").set_input_files(
+            files=[{"name": "attestation.png", "mimeType": "image/png", "buffer": PNG}]
+        )
+        page.get_by_role("button", name="Ajouter le document").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            "Le document est ajouté à votre déclaration"
+        )
+        page.get_by_role("link", name="D-2027-000001").click()
+        expect(page.get_by_role("main")).to_contain_text(
+            "Quotient familial consulté auprès de la CAF"
+        )
+        axe_check(page)
+
+        agent_page = pages.new()
+        log_in(agent_page, regie.email)
+        agent_page.goto("/backoffice/tarifs/quotients/?q=Martin")
+        axe_check(agent_page)
+        agent_page.get_by_role("link", name=family.number).click()
+        expect(agent_page.get_by_role("main")).to_contain_text("1 450 €")
+        axe_check(agent_page)
+        agent_page.goto("/backoffice/tarifs/declarations/D-2027-000001/")
+        expect(
+            agent_page.get_by_role(
+                "img",
+                name="Attestation de quotient familial (CAF ou MSA) déposé par la famille (ouvrir en grand)",
+            )
+        ).to_be_visible()
+        axe_check(agent_page)
+        agent_page.get_by_label("Quotient familial retenu (en euros)").fill("790")
+        agent_page.get_by_role("button", name="Valider le quotient familial").click()
+        expect(agent_page.get_by_role("alert")).to_contain_text(
+            "indiquez le motif de la correction"
+        )
+        axe_check(agent_page)
+        agent_page.goto("/backoffice/demarches/D-2027-000001/")
+        expect(
+            agent_page.get_by_role("link", name="Vérifier les justificatifs et valider le quotient")
+        ).to_be_visible()
+        axe_check(agent_page)

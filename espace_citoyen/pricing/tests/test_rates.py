@@ -245,6 +245,50 @@ def test_the_grids_are_public_and_readable(client, paris_grid_2027, effort_grid)
     assert "Présence sans réservation + 1,50 €" in page
 
 
+def test_the_grids_page_query_count_does_not_grow(
+    client, paris_grid, django_assert_max_num_queries
+):
+    """Two activities or five, nine brackets or more: the same number of queries."""
+    from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
+
+    url = reverse("pricing:grids")
+    with at(2026, 11, 20, 10, 0):
+        client.get(url)
+        with django_assert_max_num_queries(6) as few:
+            client.get(url)
+        for name in ("Mercredi", "Vacances", "Étude"):
+            activity = paris_grid.activity.__class__.objects.create(
+                name=name, kind="mercredi", school_year=paris_grid.activity.school_year, capacity=10
+            )
+            services.tariff_grid_create(
+                activity=activity,
+                kind="tranches",
+                valid_from=date(2026, 9, 1),
+                brackets=PARIS_BRACKETS,
+                non_resident_price=paris_grid.non_resident_price,
+            )
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert "Étude" in visible_text(client.get(url))
+        with django_assert_max_num_queries(4):  # the activities, then the grid asked for
+            client.get(
+                reverse("pricing:simulator"),
+                {"activity": activity.pk, "qf": "812", "resident": "oui"},
+            )
+
+
+def test_declaration_needed_until_done(family, citizen, regie):
+    """Point 9 is offered until the family has a QF or a declaration waiting."""
+    assert selectors.declaration_needed(family)
+    with at(2026, 11, 18, 9, 0):
+        declaration = services.declaration_submit_caf(
+            family=family, actor=citizen, qf=812, attestation=_pdf()
+        )
+    assert not selectors.declaration_needed(family)
+    with at(2026, 11, 20, 9, 0):
+        services.declaration_validate(demarche=declaration.demarche, agent=regie, qf=812)
+    assert not selectors.declaration_needed(family)
+
+
 def _pdf():
     from espace_citoyen.pricing.tests.conftest import pdf_upload
 

@@ -257,3 +257,30 @@ def test_the_regie_home_lists_its_pricing_screens(regie_client):
         "Grilles tarifaires",
     ):
         assert title in page
+
+
+def test_validation_and_history_pages_have_fixed_query_counts(
+    regie_client, family, citizen, regie, django_assert_max_num_queries
+):
+    """More documents or more QF periods do not add queries."""
+    with at(2026, 11, 18, 9, 0):
+        declaration = declare_tax(family, citizen)
+    validate = reverse("backoffice:pricing_declaration", args=[declaration.demarche.reference])
+    history = reverse("backoffice:pricing_family", args=[family.pk])
+    with at(2026, 11, 20, 10, 0):
+        regie_client.get(validate)
+        with django_assert_max_num_queries(15) as first:
+            regie_client.get(validate)
+        with django_assert_max_num_queries(15) as first_history:
+            regie_client.get(history)
+        for index in range(3):
+            services.declaration_document_add(
+                declaration=declaration, actor=citizen, upload=png_upload(f"p{index}.png")
+            )
+            services.quotient_record(
+                family=family, qf=500 + index, starts_on=date(2026, 6 + index, 1), actor=regie
+            )
+        with django_assert_max_num_queries(len(first.captured_queries)):
+            regie_client.get(validate)
+        with django_assert_max_num_queries(len(first_history.captured_queries)):
+            regie_client.get(history)
