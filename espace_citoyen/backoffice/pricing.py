@@ -88,7 +88,7 @@ def declaration_validate(request, reference: str):
                 % {
                     "qf": rules.whole_euros(declaration.validated_qf),
                     "family": declaration.family.number,
-                    "date": services.french_date(declaration.effective_from),
+                    "date": rules.french_date(declaration.effective_from),
                 },
             )
             return redirect("backoffice:pricing_declarations")

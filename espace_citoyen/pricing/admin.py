@@ -32,6 +32,10 @@ class TariffGridForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
+        if kind == rules.BRACKETS:
+            # A bracket grid has no taux d'effort: figures typed there are dropped.
+            for field in ("effort_rate", "floor_price", "ceiling_price"):
+                cleaned[field] = None
         if kind == rules.EFFORT_RATE:
             for field, message in rules.effort_problems(
                 cleaned.get("effort_rate"), cleaned.get("floor_price"), cleaned.get("ceiling_price")

@@ -8,7 +8,7 @@ exactly one of them. Money is Decimal, rounded half-up to the cent once per unit
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -87,8 +87,26 @@ def first_of_next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def french_date(day: date) -> str:
+    """date(2026, 12, 1) -> "1er décembre 2026"."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:

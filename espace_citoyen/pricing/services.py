@@ -33,27 +33,6 @@ from espace_citoyen.pricing.models import (
 
 DEMARCHE_DECLARATION = "tarifs_declaration"
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def french_date(day: date) -> str:
-    """date(2026, 12, 1) -> "1er décembre 2026"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
 
 def _raise(error: rules.RuleError, field: str | None = None):
     raise ApplicationError(error.message, field=field or error.field) from None
@@ -267,7 +246,7 @@ def declaration_validate(
     else:
         text = _("Votre quotient familial de %(qf)s est validé.") % {"qf": rules.whole_euros(qf)}
     text += " " + _("Il s'applique à vos tarifs à partir du %(date)s.") % {
-        "date": french_date(starts_on)
+        "date": rules.french_date(starts_on)
     }
     if message.strip():
         text += "\n\n" + message.strip()
@@ -327,7 +306,7 @@ def _quotient_start(
                     "Un quotient familial s'applique déjà à partir du %(date)s : une période "
                     "ne peut pas commencer avant lui."
                 )
-                % {"date": french_date(current.starts_on)}
+                % {"date": rules.french_date(current.starts_on)}
             )
         current.ends_before = starts_on
         current.save(update_fields=["ends_before"])

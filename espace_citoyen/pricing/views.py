@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.selectors import family_for_user
 from espace_citoyen.pricing import api_particulier, forms, rules, selectors, services
-from espace_citoyen.pricing.services import french_date
 
 
 def _apply_error(form, error: ApplicationError) -> None:
@@ -51,7 +50,7 @@ def declare(request):
             "pending": pending,
             "document_form": forms.DocumentAddForm() if pending else None,
             "api_enabled": api_particulier.is_enabled(),
-            "next_month": french_date(rules.first_of_next_month(today)),
+            "next_month": rules.french_date(rules.first_of_next_month(today)),
         },
     )
 
@@ -231,7 +230,7 @@ def declare_none(request):
             messages.success(
                 request,
                 _("C'est noté : le tarif le plus élevé s'appliquera à partir du %(date)s.")
-                % {"date": french_date(record.starts_on)},
+                % {"date": rules.french_date(record.starts_on)},
             )
             return redirect("pricing:declare")
     return render(
@@ -285,7 +284,7 @@ def declaration_document(request):
             "pending": pending,
             "document_form": form,
             "api_enabled": api_particulier.is_enabled(),
-            "next_month": french_date(rules.first_of_next_month(today)),
+            "next_month": rules.french_date(rules.first_of_next_month(today)),
         },
         status=400,
     )

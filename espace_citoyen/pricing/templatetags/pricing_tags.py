@@ -3,7 +3,6 @@
 from django import template
 
 from espace_citoyen.pricing import rules
-from espace_citoyen.pricing.services import french_date
 
 register = template.Library()
 
@@ -28,4 +27,4 @@ def percent(value) -> str:
 @register.filter(name="french_date")
 def french_date_filter(value) -> str:
     """date(2026, 12, 1) -> "1er décembre 2026"."""
-    return french_date(value) if value else ""
+    return rules.french_date(value) if value else ""

@@ -65,6 +65,16 @@ def grid_post(activity, *, kind="tranches", brackets=(), **fields):
 ADD = reverse("admin:pricing_tariffgrid_add")
 
 
+def test_the_admin_pages_open(admin_client, paris_grid):
+    """Administrators reach the grid list, the add form and a grid's change form."""
+    assert admin_client.get(reverse("admin:pricing_tariffgrid_changelist")).status_code == 200
+    assert admin_client.get(ADD).status_code == 200
+    page = page_text(
+        admin_client.get(reverse("admin:pricing_tariffgrid_change", args=[paris_grid.pk]))
+    )
+    assert "QF à partir de (€)" in page
+
+
 def test_overlapping_brackets_are_refused_in_the_admin(admin_client, canteen):
     """Overlapping brackets: a clear message naming them, and nothing saved."""
     response = admin_client.post(
