@@ -1,0 +1,359 @@
+"""Citizen side of pricing: « je mets à jour mes tarifs » (the income declaration in
+three ways), « obtenir vos tarifs personnalisés », and the public simulator and grids."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.pricing import api_particulier, forms, rules, selectors, services
+
+
+def _apply_error(form, error: ApplicationError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _family_or_none(request):
+    family = family_for_user(request.user)
+    if family is None:
+        messages.info(request, _("Créez ou reliez d'abord votre carte famille."))
+    return family
+
+
+# --- « je mets à jour mes tarifs » -----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def declare(request):
+    """The choice of the way to declare, with the family's current QF and any pending
+    declaration."""
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    today = timezone.localdate()
+    records = selectors.quotient_history(family)
+    pending = selectors.declaration_pending(family)
+    return render(
+        request,
+        "pricing/declare.html",
+        {
+            "family": family,
+            "current": selectors.quotient_on(records, today),
+            "upcoming": selectors.quotients_upcoming(records, today),
+            "pending": pending,
+            "document_form": forms.DocumentAddForm() if pending else None,
+            "api_enabled": api_particulier.is_enabled(),
+            "next_month": rules.french_date(rules.first_of_next_month(today)),
+        },
+    )
+
+
+def _declared(request, declaration):
+    messages.success(
+        request,
+        _(
+            "Votre déclaration est transmise à la régie (démarche %(ref)s). Une fois "
+            "validée, votre quotient familial s'appliquera à vos tarifs à partir du premier "
+            "jour du mois suivant."
+        )
+        % {"ref": declaration.demarche.reference},
+    )
+    return redirect("pricing:declare")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare_caf(request):
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    form = forms.CafDeclarationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declaration_submit_caf(
+                family=family,
+                actor=request.user,
+                qf=form.cleaned_data["qf"],
+                attestation=form.cleaned_data["document"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            return _declared(request, declaration)
+    return render(
+        request,
+        "pricing/declare_form.html",
+        {
+            "form": form,
+            "title": _("Déclarer mon quotient familial CAF ou MSA"),
+            "intro": _(
+                "Recopiez le quotient familial de votre attestation et joignez-la : la "
+                "régie le vérifiera."
+            ),
+            "multipart": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare_tax(request):
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    form = forms.TaxDeclarationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declaration_submit_tax(
+                family=family,
+                actor=request.user,
+                income=form.cleaned_data["income"],
+                parts=form.cleaned_data["parts"],
+                year=form.cleaned_data["year"],
+                notice=form.cleaned_data["document"],
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            return _declared(request, declaration)
+    return render(
+        request,
+        "pricing/declare_form.html",
+        {
+            "form": form,
+            "title": _("Déclarer mes revenus avec mon avis d'imposition"),
+            "intro": _(
+                "Votre quotient familial est calculé ainsi : revenu fiscal de référence ÷ 12 "
+                "mois ÷ nombre de parts, arrondi à l'euro inférieur. Joignez votre avis : la "
+                "régie le vérifiera."
+            ),
+            "multipart": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare_api(request):
+    """With the family's consent, the QF is read from the CAF or the MSA."""
+    if not api_particulier.is_enabled():
+        raise Http404
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    guardian = next((g for g in family.guardians.all() if g.user_id == request.user.pk), None)
+    initial = {"consent": False}
+    if guardian is not None:
+        initial.update(
+            {
+                "birth_name": guardian.last_name,
+                "first_names": guardian.first_name,
+                "sex": {"mme": "F", "m": "M"}.get(guardian.civility, ""),
+                "birth_date": guardian.birth_date,
+                "born_in_france": "oui",
+            }
+        )
+    form = forms.ApiConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        identity = api_particulier.Identity(
+            birth_name=data["birth_name"],
+            first_names=tuple(data["first_names"].split()),
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            birth_country=api_particulier.FRANCE
+            if data["born_in_france"] == "oui"
+            else data["birth_country"],
+            birth_commune=data["birth_commune"] if data["born_in_france"] == "oui" else "",
+        )
+        try:
+            declaration = services.declaration_submit_api(
+                family=family, actor=request.user, identity=identity, consent=data["consent"]
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "La %(provider)s indique un quotient familial de %(qf)s. Il est transmis "
+                    "à la régie (démarche %(ref)s) ; une fois validé, il s'appliquera à vos "
+                    "tarifs à partir du premier jour du mois suivant."
+                )
+                % {
+                    "provider": declaration.api_provider,
+                    "qf": rules.whole_euros(declaration.declared_qf),
+                    "ref": declaration.demarche.reference,
+                },
+            )
+            return redirect("pricing:declare")
+    return render(
+        request,
+        "pricing/declare_form.html",
+        {
+            "form": form,
+            "title": _("Consulter mon quotient familial auprès de la CAF ou de la MSA"),
+            "intro": _(
+                "Avec votre accord, la mairie lit votre quotient familial auprès de la CAF ou "
+                "de la MSA (service API Particulier de l'État) : vous n'avez pas de document à "
+                "fournir. Seuls le quotient, l'organisme et le mois sont conservés."
+            ),
+            "multipart": False,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare_none(request):
+    """« Je ne déclare pas mes revenus »: the highest rate from next month."""
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    form = forms.WaiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.quotient_waive(family=family, actor=request.user)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("C'est noté : le tarif le plus élevé s'appliquera à partir du %(date)s.")
+                % {"date": rules.french_date(record.starts_on)},
+            )
+            return redirect("pricing:declare")
+    return render(
+        request,
+        "pricing/declare_form.html",
+        {
+            "form": form,
+            "title": _("Ne pas déclarer mes revenus"),
+            "intro": _(
+                "Sans déclaration, le tarif le plus élevé de chaque activité s'applique, à "
+                "partir du premier jour du mois prochain. Vous pourrez déclarer vos revenus "
+                "plus tard."
+            ),
+            "multipart": False,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def declaration_document(request):
+    """Add a document to the pending declaration (when the régie asks for one)."""
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    pending = selectors.declaration_pending(family)
+    if pending is None:
+        messages.error(request, _("Vous n'avez pas de déclaration en cours d'examen."))
+        return redirect("pricing:declare")
+    form = forms.DocumentAddForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.declaration_document_add(
+                declaration=pending, actor=request.user, upload=form.cleaned_data["document"]
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Le document est ajouté à votre déclaration."))
+            return redirect("pricing:declare")
+    today = timezone.localdate()
+    records = selectors.quotient_history(family)
+    return render(
+        request,
+        "pricing/declare.html",
+        {
+            "family": family,
+            "current": selectors.quotient_on(records, today),
+            "upcoming": selectors.quotients_upcoming(records, today),
+            "pending": pending,
+            "document_form": form,
+            "api_enabled": api_particulier.is_enabled(),
+            "next_month": rules.french_date(rules.first_of_next_month(today)),
+        },
+        status=400,
+    )
+
+
+# --- « obtenir vos tarifs personnalisés » -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_rates(request):
+    family = _family_or_none(request)
+    if family is None:
+        return redirect("families:card")
+    today = timezone.localdate()
+    return render(
+        request,
+        "pricing/my_rates.html",
+        {
+            "family": family,
+            "rates": selectors.personal_rates(family, today=today),
+            "pending": selectors.declaration_pending(family),
+            "today": today,
+        },
+    )
+
+
+# --- public: simulator and grids -----------------------------------------------------------------
+
+
+@require_GET
+def simulator(request):
+    """Anyone, logged in or not: activity + QF (+ resident) → the price, explained."""
+    today = timezone.localdate()
+    activities = [entry.activity for entry in selectors.activities_with_grids(today)]
+    form = forms.SimulatorForm(request.GET or None, activities=activities)
+    result = grid = None
+    status = 200
+    if request.GET and form.is_valid():
+        day = form.cleaned_data["day"] or today
+        grid = selectors.grid_on(form.cleaned_data["activity"], day)
+        if grid is None:
+            form.add_error(
+                "day",
+                _("Aucune grille tarifaire de cette activité ne s'applique le %(date)s.")
+                % {"date": day.strftime("%d/%m/%Y")},
+            )
+            status = 400
+        else:
+            result = rules.unit_price(
+                grid.as_rule(),
+                form.cleaned_data["qf"],
+                resident=form.cleaned_data["resident"] == "oui",
+            )
+    elif request.GET:
+        status = 400
+    return render(
+        request,
+        "pricing/simulator.html",
+        {"form": form, "result": result, "grid": grid},
+        status=status,
+    )
+
+
+@require_GET
+def grids(request):
+    today = timezone.localdate()
+    entries = [
+        (entry.activity, [(grid, grid.applies_on(today)) for grid in entry.grids])
+        for entry in selectors.activities_with_grids(today)
+    ]
+    return render(request, "pricing/grids.html", {"entries": entries, "today": today})
