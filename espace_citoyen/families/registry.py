@@ -28,3 +28,25 @@ def card_service_register(service: CardService) -> None:
 
 def card_services() -> list[CardService]:
     return sorted(_services.values(), key=lambda service: service.order)
+
+
+@dataclass(frozen=True)
+class CardNotice:
+    """A call to action at the top of the card's home (e.g. journey point 9)."""
+
+    text: str
+    url: str
+    label: str
+
+
+_notices: list = []
+
+
+def card_notice_register(notice_for) -> None:
+    """Register fn(family) -> CardNotice | None, asked on each visit of the card's home."""
+    if notice_for not in _notices:
+        _notices.append(notice_for)
+
+
+def card_notices(family) -> list[CardNotice]:
+    return [notice for notice in (fn(family) for fn in _notices) if notice is not None]

@@ -12,7 +12,7 @@ from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
-from espace_citoyen.families.registry import card_services
+from espace_citoyen.families.registry import card_notices, card_services
 
 
 def _apply_error(form, error: ApplicationError) -> None:
@@ -52,6 +52,7 @@ def card(request):
             "guardians": family.guardians.all(),
             "children": family.children.all(),
             "services": card_services(),
+            "notices": card_notices(family),
             "abilities": family_abilities(request.user, family),
         },
     )

@@ -73,7 +73,7 @@ class BadQuery(ApiParticulierError):
 
 def _params(identity: Identity, year: int | None, month: int | None) -> list[tuple[str, str]]:
     params: list[tuple[str, str]] = []
-    recipient = getattr(settings, "API_PARTICULIER_RECIPIENT", "")
+    recipient = settings.API_PARTICULIER_RECIPIENT
     if recipient:
         params.append(("recipient", recipient))
     params.append(("nomNaissance", identity.birth_name.strip().upper()))

@@ -10,7 +10,12 @@ class PricingConfig(AppConfig):
         from espace_citoyen.accounts.roles import Role
         from espace_citoyen.backoffice.registry import Screen, screen_register
         from espace_citoyen.demarches.registry import DemarcheType, type_register
-        from espace_citoyen.families.registry import CardService, card_service_register
+        from espace_citoyen.families.registry import (
+            CardNotice,
+            CardService,
+            card_notice_register,
+            card_service_register,
+        )
         from espace_citoyen.pricing import services
 
         type_register(
@@ -28,6 +33,24 @@ class PricingConfig(AppConfig):
                 ),
             )
         )
+
+        def tariffs_notice(family):
+            """Journey point 9, skipped once done: ask for the tariffs' update first."""
+            from django.urls import reverse
+
+            from espace_citoyen.pricing.selectors import declaration_needed
+
+            if not declaration_needed(family):
+                return None
+            return CardNotice(
+                text="Pour obtenir vos tarifs personnalisés (cantine, accueil périscolaire, "
+                "accueil de loisirs), déclarez vos revenus ou votre quotient familial. Sans "
+                "déclaration, le tarif le plus élevé s'applique.",
+                url=reverse("pricing:declare"),
+                label="je mets à jour mes tarifs",
+            )
+
+        card_notice_register(tariffs_notice)
         card_service_register(
             CardService(
                 key="tarifs_declaration",

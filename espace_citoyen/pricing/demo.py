@@ -101,29 +101,7 @@ def load() -> list[tuple[str, str]]:
         _grids_for(activity, actor=admin)
     _non_resident_family()
     _family_quotients(actor=regie)
-    _simulator_in_catalogue()
     return []
-
-
-def _simulator_in_catalogue() -> None:
-    """The public simulator, findable with the search at the top right."""
-    from espace_citoyen.portal.models import Teleservice
-
-    Teleservice.objects.update_or_create(
-        slug="simulateur-tarifs",
-        defaults={
-            "title": "Simulateur de tarifs",
-            "summary": "Calculez le prix de la cantine, de l'accueil périscolaire et de "
-            "l'accueil de loisirs à partir d'un quotient familial, et consultez les grilles.",
-            "keywords": "tarif, tarifs, prix, simulateur, quotient familial, QF, cantine, "
-            "restauration scolaire, grille tarifaire, taux d'effort",
-            "target": "/tarifs/",
-            "audience": "Tout public",
-            "requires_login": False,
-            "published": True,
-            "position": 20,
-        },
-    )
 
 
 def _activities() -> list[Activity]:
@@ -267,30 +245,10 @@ def _pending_declaration(family: Family) -> None:
 
 
 def demo_pdf(lines: list[str]) -> bytes:
-    """A small, valid one-page PDF with `lines` of ASCII text (demo documents)."""
-    text = "BT /F1 12 Tf 50 780 Td 16 TL " + " ".join(
-        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '"
-        for line in lines
-    )
-    stream = text + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-    ]
-    output = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(output))
-        output += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(output)
-    output += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        output += f"{offset:010d} 00000 n \n".encode()
-    output += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return output
+    """A one-page PDF with `lines` of text (demo documents), made by WeasyPrint."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    return HTML(string=f"<!DOCTYPE html><html lang='fr'><body>{body}</body></html>").write_pdf()

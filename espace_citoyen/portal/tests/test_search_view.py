@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -12,9 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_search_finds_carte_famille(client, query):
     """The search at the top right finds « Carte famille / Inscriptions » (data migration)."""
     response = client.get(reverse("portal:search"), {"q": query})
-    page = page_text(response)
-    assert "1 téléservice trouvé" in page
-    assert 'href="/carte-famille/">Carte famille / Inscriptions</a>' in page
+    titles = re.findall(r'<h3><a href="([^"]+)">([^<]+)</a></h3>', page_text(response))
+    assert titles[0] == ("/carte-famille/", "Carte famille / Inscriptions")
 
 
 def test_unknown_words_give_a_helpful_message_and_the_catalogue(client):

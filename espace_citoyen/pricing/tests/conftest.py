@@ -4,13 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
+from espace_citoyen.core.testing import image_upload, pdf_upload
 from espace_citoyen.families.factories import family_create
 from espace_citoyen.portal.models import Commune
 from espace_citoyen.pricing import rules, services
-from espace_citoyen.pricing.demo import demo_pdf
 from espace_citoyen.schooling.models import SchoolYear
 
 PARIS_BRACKETS = [
@@ -21,21 +20,6 @@ PARIS_BRACKETS = [
     (960, 1370, Decimal("3.62")),
     (1371, None, Decimal("4.61")),
 ]
-
-
-def pdf_upload(name: str = "attestation.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, demo_pdf(["Attestation de test"]), "application/pdf")
-
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7"
-    b"\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
-def png_upload(name: str = "avis.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PNG, "image/png")
 
 
 @pytest.fixture
@@ -128,3 +112,10 @@ def regie(agent):
     from espace_citoyen.accounts.roles import Role
 
     return agent(Role.REGIE)
+
+
+def png_upload(name: str = "avis.png"):
+    return image_upload(name, "PNG")
+
+
+__all__ = ["pdf_upload", "png_upload"]

@@ -4,7 +4,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.core.errors import ApplicationError
@@ -16,11 +16,6 @@ from espace_citoyen.pricing.tests.conftest import pdf_upload
 
 
 @pytest.mark.concurrency
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite's in-memory test database reports 'table is locked' instead of waiting; "
-    "concurrency invariants are tested on PostgreSQL (architecture.md).",
-)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_declarations_sent_at_once_give_one():
     """Two guardians declare at the same instant: one declaration is kept, the other is told."""
