@@ -359,13 +359,9 @@ def open_derogation(enrolment) -> Derogation | None:
     )
 
 
-def enrolments_for_derogation(family) -> list[Enrolment]:
-    """The family's enrolments a dérogation may be asked for: active, year not over."""
-    return [
-        enrolment
-        for enrolment in enrolments_of_family(family)
-        if enrolment.active and enrolment.demarche.status in ACTIVE_STATUSES
-    ]
+def may_ask_derogation(enrolment: Enrolment) -> bool:
+    """A dérogation may be asked for an enrolment submitted, examined or accepted."""
+    return enrolment.active and enrolment.demarche.status in ACTIVE_STATUSES
 
 
 # --- papers of an enrolment ---------------------------------------------------------------

@@ -406,7 +406,7 @@ def derogation_submit(
         .select_related("demarche", "child", "school", "school_year")
         .get(pk=enrolment.pk)
     )
-    if not enrolment.active or enrolment.demarche.status not in selectors.ACTIVE_STATUSES:
+    if not selectors.may_ask_derogation(enrolment):
         raise ApplicationError(
             _("Cette inscription n'est plus en cours : inscrivez d'abord votre enfant."),
             field="enrolment",

@@ -132,7 +132,8 @@ def derogation(request):
     family = _family_or_none(request)
     if family is None:
         return redirect("families:card")
-    enrolments = selectors.enrolments_for_derogation(family)
+    all_enrolments = selectors.enrolments_of_family(family)
+    enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e)]
     schools = selectors.schools_active()
     motives = selectors.motives_active()
     initial = {}
@@ -173,7 +174,7 @@ def derogation(request):
                 % {"reference": created.demarche.reference},
             )
             return redirect("demarches:detail", created.demarche.reference)
-    derogations = [d for e in selectors.enrolments_of_family(family) for d in e.derogations.all()]
+    derogations = [d for e in all_enrolments for d in e.derogations.all()]
     return render(
         request,
         "schooling/derogation.html",
