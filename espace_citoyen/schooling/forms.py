@@ -110,7 +110,7 @@ class DerogationForm(forms.Form):
             (
                 enrolment.pk,
                 f"{enrolment.child.full_name} — {enrolment.school_year.label}, "
-                f"{enrolment.level}, {_('école')} « {enrolment.school.name} »",
+                f"{enrolment.level}, {enrolment.school.name}",
             )
             for enrolment in enrolments
         ]

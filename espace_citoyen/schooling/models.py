@@ -15,6 +15,7 @@ from espace_citoyen.schooling.rules import (
     Parity,
     Range,
     SchoolKind,
+    range_label,
     street_key,
 )
 
@@ -160,6 +161,10 @@ class SectorRule(models.Model):
     @property
     def range(self) -> Range:
         return Range(parity=self.parity, start=self.number_from, end=self.number_to)
+
+    @property
+    def range_label(self) -> str:
+        return range_label(self.range)
 
 
 class SectorImport(models.Model):

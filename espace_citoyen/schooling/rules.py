@@ -329,10 +329,13 @@ def ranges_overlap(first: Range, second: Range) -> bool:
 def range_label(rng: Range) -> str:
     """ "numéros pairs du 2 au 40", "tous les numéros à partir du 41"."""
     label = str(Parity(rng.parity).label)
-    if rng.start <= 1 and rng.end is None:
+    from_the_start = rng.start <= 1 or (rng.parity == Parity.EVEN and rng.start == 2)
+    if from_the_start and rng.end is None:
         return label
     if rng.end is None:
         return _("%(parity)s à partir du %(start)d") % {"parity": label, "start": rng.start}
+    if from_the_start:
+        return _("%(parity)s jusqu'au %(end)d") % {"parity": label, "end": rng.end}
     return _("%(parity)s du %(start)d au %(end)d") % {
         "parity": label,
         "start": rng.start,

@@ -423,7 +423,7 @@ def derogation_submit(
         )
     if requested_school.pk == enrolment.school_id:
         raise ApplicationError(
-            _("%(child)s est déjà inscrit(e) à l'école « %(school)s ».")
+            _("%(child)s est déjà inscrit(e) à : %(school)s.")
             % {"child": enrolment.child.first_name, "school": requested_school.name},
             field="requested_school",
         )

@@ -77,8 +77,8 @@ def enrol(request):
             messages.success(
                 request,
                 _(
-                    "Votre demande d'inscription de %(child)s à l'école « %(school)s » est "
-                    "transmise au service scolaire (démarche %(reference)s). Vous recevrez un "
+                    "Votre demande d'inscription de %(child)s (%(school)s) est transmise"
+                    " au service scolaire (démarche %(reference)s). Vous recevrez un "
                     "courriel à chaque étape."
                 )
                 % {

@@ -22,7 +22,8 @@ MOTIVES = [
     (
         50,
         "Fin de cycle dans l'école actuelle",
-        "Par exemple, un déménagement en cours d'année avant le CM2 ou la grande section.",
+        "Après un déménagement, pour que l'enfant termine son cycle (maternelle ou "
+        "élémentaire) dans l'école où il est déjà.",
     ),
     (90, "Autre motif", "Expliquez votre situation."),
 ]

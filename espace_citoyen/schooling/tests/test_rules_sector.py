@@ -219,3 +219,19 @@ def test_windows_encoded_file_is_read():
     """A file saved by Excel in Windows-1252 keeps its accents."""
     assert rules.decode_csv("rue des Écoles".encode("cp1252")) == "rue des Écoles"
     assert rules.decode_csv("\ufeffrue des Écoles".encode()) == "rue des Écoles"
+
+
+@pytest.mark.parametrize(
+    ("rng", "label"),
+    [
+        (Range(Parity.ALL, 1, None), "tous les numéros"),
+        (Range(Parity.EVEN, 2, None), "numéros pairs"),
+        (Range(Parity.ODD, 1, 39), "numéros impairs jusqu'au 39"),
+        (Range(Parity.ODD, 41, None), "numéros impairs à partir du 41"),
+        (Range(Parity.ALL, 1, 58), "tous les numéros jusqu'au 58"),
+        (Range(Parity.EVEN, 10, 20), "numéros pairs du 10 au 20"),
+    ],
+)
+def test_range_labels_read_naturally(rng, label):
+    """Agents read each rule's numbers in plain French."""
+    assert rules.range_label(rng) == label
