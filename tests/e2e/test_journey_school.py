@@ -17,7 +17,7 @@ from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.factories import schooling_setup
 from espace_citoyen.schooling.models import SchoolYear
-from tests.e2e.conftest import axe_check
+from tests.e2e.conftest import axe_check, login
 
 PARENT = "camille.martin@example.org"
 
@@ -41,11 +41,7 @@ def people():
 
 def _login(pages, email: str):
     page = pages.new()
-    page.goto("/compte/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe (obligatoire)").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
+    login(page, email, PASSWORD)
     return page
 
 

@@ -4,7 +4,7 @@ requests (two guardians clicking at once)."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.schooling import services
@@ -15,11 +15,6 @@ from espace_citoyen.schooling.models import Enrolment
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_requests_make_one_enrolment(citizen, family, child, year):
     """Four requests at the same moment for the same child and year: one enrolment."""
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "SQLite's in-memory test database fails concurrent writers at once (shared-cache "
-            "table locks); the row lock and the partial unique index are tested on PostgreSQL."
-        )
     barrier = threading.Barrier(4)
     results: list[str] = []
 
