@@ -1,13 +1,22 @@
 """Demo data of schooling: two school years (the 2027-2028 enrolment campaign is open
-from 2 November 2026 to 31 March 2027), five schools, and a carte scolaire whose streets
-are split by parity and ranges (demo_data/carte_scolaire.csv, also an example of the
-file agents import). Safe to run again: it updates and never duplicates."""
+from 2 November 2026 to 31 March 2027), five schools, a carte scolaire whose streets are
+split by parity and ranges (demo_data/carte_scolaire.csv, also an example of the file
+agents import), and a few enrolments and dérogations of the demo families so that the
+commission and the lists have something to show. Safe to run again: it updates and never
+duplicates."""
 
 from datetime import date
 from pathlib import Path
 
+from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.schooling import services
-from espace_citoyen.schooling.models import School, SchoolYear, SectorRule
+from espace_citoyen.schooling.models import (
+    DerogationMotive,
+    Enrolment,
+    School,
+    SchoolYear,
+    SectorRule,
+)
 
 SCHOOL_YEARS = [
     {
@@ -68,6 +77,13 @@ MAP_FILE = Path(__file__).parent / "demo_data" / "carte_scolaire.csv"
 
 
 def load() -> list[tuple[str, str]]:
+    load_reference()
+    _demo_requests()
+    return []
+
+
+def load_reference() -> None:
+    """School years, schools and the carte scolaire (also used by tests)."""
     for values in SCHOOL_YEARS:
         SchoolYear.objects.update_or_create(label=values["label"], defaults=values)
     for values in SCHOOLS:
@@ -77,4 +93,72 @@ def load() -> list[tuple[str, str]]:
         services.sector_map_import(
             content=MAP_FILE.read_bytes(), filename=MAP_FILE.name, actor=None
         )
-    return []
+
+
+# (guardian's e-mail, child's first name, accepted?, dérogation: (school, motive position,
+# explanation) or None). Camille Martin's Léa and Dominique Roux's Jules are left for the
+# visitor to enrol.
+REQUESTS = [
+    ("camille.martin@example.org", "Hugo", True, None),
+    (
+        "lea.durand@example.org",
+        "Inès",
+        False,
+        (
+            "École maternelle des Tilleuls",
+            20,
+            "Inès est gardée par sa grand-mère, 6 rue des Tilleuls, à deux pas de l'école.",
+        ),
+    ),
+    (
+        "karim.bernard@example.org",
+        "Adam",
+        True,
+        (
+            "École élémentaire Jean-Jaurès",
+            30,
+            "Nous travaillons tous deux à la clinique de la rue des Écoles, en face de l'école.",
+        ),
+    ),
+]
+
+
+def _demo_requests() -> None:
+    """File the demo families' requests through the services, while the 2027-2028
+    campaign is open (afterwards the demo simply has none)."""
+    from espace_citoyen.accounts.models import User
+    from espace_citoyen.demarches import services as demarches
+    from espace_citoyen.families.models import Guardian
+
+    year = SchoolYear.objects.get(label="2027-2028")
+    agent = User.objects.filter(email="agent.scolaire@example.org").first()
+    for email, first_name, accept, derogation in REQUESTS:
+        guardian = Guardian.objects.filter(email=email).select_related("family").first()
+        if guardian is None or agent is None:
+            continue
+        child = guardian.family.children.filter(first_name=first_name).first()
+        if child is None or Enrolment.objects.filter(child=child, school_year=year).exists():
+            continue
+        actor = guardian.user or agent
+        try:
+            enrolment = services.enrolment_submit(
+                family=guardian.family, child=child, school_year=year, actor=actor
+            )
+            if accept:
+                demarches.demarche_accept(
+                    demarche=enrolment.demarche,
+                    agent=agent,
+                    message="Inscription acceptée : le certificat est disponible en ligne.",
+                )
+            if derogation:
+                school, motive, explanation = derogation
+                services.derogation_submit(
+                    family=guardian.family,
+                    enrolment=enrolment,
+                    requested_school=School.objects.get(name=school),
+                    motive=DerogationMotive.objects.get(position=motive),
+                    explanation=explanation,
+                    actor=actor,
+                )
+        except ApplicationError:
+            continue

@@ -53,7 +53,7 @@ def schooling_setup() -> dict:
     from espace_citoyen.schooling import demo
 
     commune_create()
-    demo.load()
+    demo.load_reference()
     schools = {school.name: school for school in School.objects.all()}
     return {
         "years": {year.label: year for year in SchoolYear.objects.all()},
