@@ -60,10 +60,10 @@ DOCUMENT_KINDS = {
 
 def _school_offers_problem(school: School, level: str, *, what: str) -> str:
     if not school.active:
-        return _("L'école « %(school)s » n'accueille plus d'élèves.") % {"school": school.name}
+        return _("%(school)s n'accueille plus d'élèves.") % {"school": school.name}
     if not school.offers(level):
         return _(
-            "%(what)s « %(school)s » ne propose pas le niveau %(level)s. Contactez le service "
+            "%(what)s (%(school)s) ne propose pas le niveau %(level)s. Contactez le service "
             "scolaire, qui vous indiquera l'école qui accueille ce niveau."
         ) % {"what": what, "school": school.name, "level": rules.level_label(level)}
     return ""
@@ -443,7 +443,7 @@ def derogation_submit(
         type_key=DEMARCHE_DEROGATION,
         owner=family,
         submitted_by=actor,
-        title=_("Dérogation scolaire pour %(child)s : école « %(school)s » en %(year)s")
+        title=_("Dérogation scolaire pour %(child)s en %(year)s : %(school)s")
         % {
             "child": child.full_name,
             "school": requested_school.name,

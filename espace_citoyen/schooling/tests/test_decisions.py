@@ -198,7 +198,7 @@ def test_derogation_to_a_school_without_the_level_is_refused(
     )
     assert response.status_code == 400
     assert (
-        "« École maternelle des Tilleuls » ne propose pas le niveau Cours préparatoire (CP)"
+        "L'école demandée (École maternelle des Tilleuls) ne propose pas le niveau Cours préparatoire (CP)"
         in page_text(response)
     )
 

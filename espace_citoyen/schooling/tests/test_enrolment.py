@@ -167,8 +167,9 @@ def test_sector_school_not_offering_the_level(citizen_client, family, year):
     toddler = ChildFactory(family=family, first_name="Noé", birth_date=date(2025, 3, 1), sex="M")
     response = _post(citizen_client, toddler, year)
     assert response.status_code == 400
-    assert "« École primaire du Centre » ne propose pas le niveau Toute petite section (TPS)" in (
-        page_text(response)
+    assert (
+        "Votre école de secteur (École primaire du Centre) ne propose pas le niveau Toute petite section (TPS)"
+        in (page_text(response))
     )
 
 
