@@ -17,7 +17,7 @@ def test_demo_loads_twice_and_covers_every_demo_family(db):
     call_command("demo", stdout=StringIO())
     assert SchoolYear.objects.count() == 2
     assert School.objects.count() == 5
-    assert SectorRule.objects.count() == 30
+    assert SectorRule.objects.count() == 34
     assert Enrolment.objects.count() == 3
     assert Derogation.objects.count() == 2
     for family in Family.objects.all():
