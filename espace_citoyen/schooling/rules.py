@@ -1,19 +1,32 @@
-"""Pure rules of schooling: levels and school kinds."""
+"""Pure rules of schooling (no ORM): levels and school kinds, the level a birth date
+gives, campaign windows, addresses and street names, the carte scolaire's ranges and the
+parsing of its CSV file."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from espace_citoyen.core.text import fold, words
 
 
 class Level(models.TextChoices):
-    TPS = "TPS", _("Toute petite section")
-    PS = "PS", _("Petite section")
-    MS = "MS", _("Moyenne section")
-    GS = "GS", _("Grande section")
-    CP = "CP", _("Cours préparatoire")
-    CE1 = "CE1", _("Cours élémentaire 1")
-    CE2 = "CE2", _("Cours élémentaire 2")
-    CM1 = "CM1", _("Cours moyen 1")
-    CM2 = "CM2", _("Cours moyen 2")
+    TPS = "TPS", gettext_lazy("Toute petite section")
+    PS = "PS", gettext_lazy("Petite section")
+    MS = "MS", gettext_lazy("Moyenne section")
+    GS = "GS", gettext_lazy("Grande section")
+    CP = "CP", gettext_lazy("Cours préparatoire")
+    CE1 = "CE1", gettext_lazy("Cours élémentaire 1")
+    CE2 = "CE2", gettext_lazy("Cours élémentaire 2")
+    CM1 = "CM1", gettext_lazy("Cours moyen 1")
+    CM2 = "CM2", gettext_lazy("Cours moyen 2")
 
 
 LEVEL_ORDER = [level.value for level in Level]
@@ -22,9 +35,9 @@ ELEMENTAIRE_LEVELS = ["CP", "CE1", "CE2", "CM1", "CM2"]
 
 
 class SchoolKind(models.TextChoices):
-    MATERNELLE = "maternelle", _("École maternelle")
-    ELEMENTAIRE = "elementaire", _("École élémentaire")
-    PRIMAIRE = "primaire", _("École primaire")
+    MATERNELLE = "maternelle", gettext_lazy("École maternelle")
+    ELEMENTAIRE = "elementaire", gettext_lazy("École élémentaire")
+    PRIMAIRE = "primaire", gettext_lazy("École primaire")
 
 
 LEVELS_BY_KIND = {
@@ -33,6 +46,36 @@ LEVELS_BY_KIND = {
     SchoolKind.PRIMAIRE: MATERNELLE_LEVELS + ELEMENTAIRE_LEVELS,
 }
 
+# The carte scolaire gives a school per cycle: a maternelle school for TPS-GS, an
+# élémentaire school for CP-CM2; a primaire school serves both cycles.
+CYCLE_MATERNELLE = "maternelle"
+CYCLE_ELEMENTAIRE = "elementaire"
+CYCLES = (CYCLE_MATERNELLE, CYCLE_ELEMENTAIRE)
+CYCLE_LABELS = {
+    CYCLE_MATERNELLE: gettext_lazy("maternelle"),
+    CYCLE_ELEMENTAIRE: gettext_lazy("élémentaire"),
+}
+CYCLES_BY_KIND = {
+    SchoolKind.MATERNELLE: frozenset({CYCLE_MATERNELLE}),
+    SchoolKind.ELEMENTAIRE: frozenset({CYCLE_ELEMENTAIRE}),
+    SchoolKind.PRIMAIRE: frozenset(CYCLES),
+}
+
+
+def cycle_of(level: str) -> str:
+    """The cycle a level belongs to: TPS-GS maternelle, CP-CM2 élémentaire."""
+    return CYCLE_MATERNELLE if level in MATERNELLE_LEVELS else CYCLE_ELEMENTAIRE
+
+
+def cycles_of_kind(kind: str) -> frozenset[str]:
+    return CYCLES_BY_KIND.get(kind, frozenset())
+
+
+def level_label(level: str) -> str:
+    return f"{Level(level).label} ({level})" if level in LEVEL_ORDER else level
+
+
+# --- levels from the birth date -----------------------------------------------------------
 
 # Age reached during the calendar year of the rentrée -> level (loi 2019-791: school
 # from 3; PS is the year of the 3rd birthday, CP the 6th, CM2 the 10th).
@@ -46,6 +89,7 @@ LEVEL_BY_AGE_IN_RENTREE_YEAR = {
     9: "CM1",
     10: "CM2",
 }
+TPS_AGE = 2
 
 
 def expected_level(birth_year: int, rentree_year: int) -> str | None:
@@ -53,3 +97,445 @@ def expected_level(birth_year: int, rentree_year: int) -> str | None:
     (3 in the calendar year -> PS, …, 10 -> CM2); None outside maternelle/élémentaire.
     TPS (2 years old) is never proposed by default: it depends on places."""
     return LEVEL_BY_AGE_IN_RENTREE_YEAR.get(rentree_year - birth_year)
+
+
+def level_for_birth_date(birth_date: date, rentree: date) -> str | None:
+    """The level proposed for a child born on `birth_date` for the school year whose
+    rentrée is `rentree`: only the calendar years count, not the day of birth."""
+    return expected_level(birth_date.year, rentree.year)
+
+
+def allowed_levels(birth_date: date, rentree: date) -> list[str]:
+    """The levels a family may ask for: the expected one and its neighbours (a year
+    repeated or skipped is the school's decision, agents see the difference), TPS for a
+    child of 2 in the year of the rentrée. Empty when the child is too young or too old."""
+    age = rentree.year - birth_date.year
+    if age == TPS_AGE:
+        return ["TPS"]
+    expected = expected_level(birth_date.year, rentree.year)
+    if expected is None:
+        return []
+    index = LEVEL_ORDER.index(expected)
+    lowest = max(index - 1, LEVEL_ORDER.index("PS") if age == 3 else 0)
+    return LEVEL_ORDER[lowest : index + 2]
+
+
+# --- campaign window ----------------------------------------------------------------------
+
+
+def campaign_is_open(today: date, start: date | None, end: date | None) -> bool:
+    """Whether `today` lies in the enrolment campaign window (both days included)."""
+    return start is not None and end is not None and start <= today <= end
+
+
+def campaign_closed_message(label: str, today: date, start: date | None, end: date | None) -> str:
+    """What a family reads when it tries to enrol outside the campaign window."""
+    if start is None or end is None:
+        return _(
+            "Les inscriptions scolaires pour l'année %(year)s ne sont pas encore ouvertes : "
+            "les dates seront annoncées par la mairie."
+        ) % {"year": label}
+    dates = {
+        "year": label,
+        "start": date_format(start, "j F Y"),
+        "end": date_format(end, "j F Y"),
+    }
+    if today < start:
+        return (
+            _(
+                "Les inscriptions scolaires pour l'année %(year)s ne sont pas encore "
+                "ouvertes : elles auront lieu du %(start)s au %(end)s."
+            )
+            % dates
+        )
+    return (
+        _(
+            "Les inscriptions scolaires pour l'année %(year)s sont closes : elles avaient "
+            "lieu du %(start)s au %(end)s. Pour une inscription en cours d'année, "
+            "contactez le service scolaire de la mairie."
+        )
+        % dates
+    )
+
+
+# --- addresses and street names -----------------------------------------------------------
+
+# Abbreviations of street types and common words (La Poste, norme AFNOR NF Z10-011),
+# read as the full word so that "r. Victor Hugo" is "rue Victor Hugo".
+ABBREVIATIONS = {
+    "r": "rue",
+    "ru": "rue",
+    "av": "avenue",
+    "ave": "avenue",
+    "aven": "avenue",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "blvd": "boulevard",
+    "boul": "boulevard",
+    "bvd": "boulevard",
+    "pl": "place",
+    "ch": "chemin",
+    "chem": "chemin",
+    "che": "chemin",
+    "imp": "impasse",
+    "all": "allee",
+    "rte": "route",
+    "sq": "square",
+    "crs": "cours",
+    "fg": "faubourg",
+    "fbg": "faubourg",
+    "qu": "quai",
+    "pass": "passage",
+    "res": "residence",
+    "lot": "lotissement",
+    "sen": "sentier",
+    "vla": "villa",
+    "prom": "promenade",
+    "rpt": "rond point",
+    "st": "saint",
+    "ste": "sainte",
+    "gal": "general",
+    "gen": "general",
+    "mal": "marechal",
+    "pdt": "president",
+    "prof": "professeur",
+    "dr": "docteur",
+}
+# Little words left out of the comparison: "av. République" is "avenue de la République".
+STOP_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "au", "aux", "et"})
+
+_NUMBER = re.compile(
+    r"^\s*(?P<number>\d{1,5})\s*(?:-\s*\d{1,5}\s*)?"
+    r"(?P<suffix>bis|ter|quater|quinquies|[a-d](?![a-z]))?\b[\s,.]*(?P<street>.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class StreetAddress:
+    number: int | None
+    suffix: str  # "bis", "ter", "a"… or ""
+    street: str
+
+
+def parse_address_line(line: str) -> StreetAddress:
+    """Split "12 bis, rue des Écoles" into its number (12), suffix (bis) and street.
+
+    A range "12-14 rue…" counts as its first number; a line without a number keeps the
+    whole line as the street."""
+    text = " ".join(line.split())
+    match = _NUMBER.match(text)
+    if not match or not match.group("street").strip():
+        return StreetAddress(number=None, suffix="", street=text.strip(" ,"))
+    return StreetAddress(
+        number=int(match.group("number")),
+        suffix=(match.group("suffix") or "").lower(),
+        street=match.group("street").strip(" ,"),
+    )
+
+
+def street_key(street: str) -> str:
+    """The comparable form of a street name: case, accents, punctuation, abbreviations
+    ("r." for "rue", "av." for "avenue", "St" for "Saint") and little words ignored."""
+    result = []
+    for word in words(street):
+        word = ABBREVIATIONS.get(word, word)
+        result.extend(part for part in word.split() if part not in STOP_WORDS)
+    return " ".join(result)
+
+
+def same_name(first: str, second: str) -> bool:
+    """Two names (cities, schools) that differ only by case, accents, hyphens or "St"."""
+    return street_key(first) == street_key(second)
+
+
+def address_in_commune(
+    *, postal_code: str, city: str, commune_postal_codes: Iterable[str], commune_name: str
+) -> bool:
+    """Whether an address is in the commune: its postal code is one of the commune's (when
+    the commune lists them) and its city is the commune's name (when it is known)."""
+    codes = {code.strip() for code in commune_postal_codes if code.strip()}
+    if codes and postal_code.strip() not in codes:
+        return False
+    return not commune_name or same_name(city, commune_name)
+
+
+# --- the carte scolaire: ranges of numbers ------------------------------------------------
+
+
+class Parity(models.TextChoices):
+    ALL = "tous", gettext_lazy("tous les numéros")
+    EVEN = "pairs", gettext_lazy("numéros pairs")
+    ODD = "impairs", gettext_lazy("numéros impairs")
+
+
+PARITY_WORDS = {
+    "tous": Parity.ALL,
+    "toutes": Parity.ALL,
+    "tout": Parity.ALL,
+    "t": Parity.ALL,
+    "all": Parity.ALL,
+    "": Parity.ALL,
+    "pairs": Parity.EVEN,
+    "pair": Parity.EVEN,
+    "p": Parity.EVEN,
+    "even": Parity.EVEN,
+    "impairs": Parity.ODD,
+    "impair": Parity.ODD,
+    "i": Parity.ODD,
+    "odd": Parity.ODD,
+}
+
+
+@dataclass(frozen=True)
+class Range:
+    """Numbers of a street: `parity`, from `start` to `end` (None: to the end)."""
+
+    parity: str = Parity.ALL
+    start: int = 1
+    end: int | None = None
+
+    def covers(self, number: int) -> bool:
+        if number < self.start or (self.end is not None and number > self.end):
+            return False
+        if self.parity == Parity.EVEN:
+            return number % 2 == 0
+        if self.parity == Parity.ODD:
+            return number % 2 == 1
+        return True
+
+    @property
+    def whole_street(self) -> bool:
+        return self.parity == Parity.ALL and self.start <= 1 and self.end is None
+
+
+def ranges_overlap(first: Range, second: Range) -> bool:
+    """Whether some house number is covered by both ranges."""
+    low = max(first.start, second.start)
+    ends = [end for end in (first.end, second.end) if end is not None]
+    high = min(ends) if ends else None
+    if high is not None and low > high:
+        return False
+    parities = {first.parity, second.parity} - {Parity.ALL}
+    if len(parities) == 2:  # one even, one odd
+        return False
+    if not parities:
+        return True
+    wanted = 0 if parities == {Parity.EVEN} else 1
+    first_match = low if low % 2 == wanted else low + 1
+    return high is None or first_match <= high
+
+
+def range_label(rng: Range) -> str:
+    """ "numéros pairs du 2 au 40", "tous les numéros à partir du 41"."""
+    label = str(Parity(rng.parity).label)
+    from_the_start = rng.start <= 1 or (rng.parity == Parity.EVEN and rng.start == 2)
+    if from_the_start and rng.end is None:
+        return label
+    if rng.end is None:
+        return _("%(parity)s à partir du %(start)d") % {"parity": label, "start": rng.start}
+    if from_the_start:
+        return _("%(parity)s jusqu'au %(end)d") % {"parity": label, "end": rng.end}
+    return _("%(parity)s du %(start)d au %(end)d") % {
+        "parity": label,
+        "start": rng.start,
+        "end": rng.end,
+    }
+
+
+@dataclass(frozen=True)
+class SectorLine:
+    """One rule of the carte scolaire: a range of a street -> a school (by key), whose
+    kind says which cycles it serves."""
+
+    street: str
+    range: Range
+    school: str  # any stable key of the school (its id, or its name while importing)
+    school_kind: str
+    line: int = 0  # line of the CSV file, for error reports
+
+    @property
+    def key(self) -> str:
+        return street_key(self.street)
+
+    @property
+    def cycles(self) -> frozenset[str]:
+        return cycles_of_kind(self.school_kind)
+
+
+def lines_conflict(first: SectorLine, second: SectorLine) -> bool:
+    """Two rules conflict when a number of the same street would get two schools of the
+    same cycle."""
+    return (
+        first.key == second.key
+        and bool(first.cycles & second.cycles)
+        and ranges_overlap(first.range, second.range)
+    )
+
+
+def conflicts(lines: Sequence[SectorLine]) -> list[tuple[SectorLine, SectorLine]]:
+    """Every pair of conflicting rules (first in file order), street by street."""
+    by_street: dict[str, list[SectorLine]] = {}
+    for line in lines:
+        by_street.setdefault(line.key, []).append(line)
+    found = []
+    for group in by_street.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                if lines_conflict(first, second):
+                    found.append((first, second))
+    return found
+
+
+def sector_matches(
+    lines: Iterable[SectorLine], *, number: int | None, cycle: str
+) -> list[SectorLine]:
+    """The rules giving a school of `cycle` to a number of one street. Without a number,
+    the rules of the whole street for that cycle."""
+    candidates = [line for line in lines if cycle in line.cycles]
+    if number is None:
+        return candidates
+    return [line for line in candidates if line.range.covers(number)]
+
+
+# --- the carte scolaire's CSV file --------------------------------------------------------
+
+CSV_HEADER = ["voie", "parité", "du numéro", "au numéro", "école"]
+_HEADER_WORDS = {"voie", "rue", "street", "adresse"}
+
+
+@dataclass
+class CsvReport:
+    lines: list[SectorLine] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.lines)
+
+
+def decode_csv(content: bytes) -> str:
+    """The file's text: UTF-8 (with or without BOM), else Windows-1252 (Excel's)."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def _number(value: str, *, line: int, label: str, errors: list) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        errors.append(
+            (
+                line,
+                _("« %(value)s » n'est pas un numéro valable pour la colonne « %(column)s ».")
+                % {"value": value, "column": label},
+            )
+        )
+        return None
+    return int(value)
+
+
+def parse_sector_csv(text: str, schools: dict[str, tuple[str, str]]) -> CsvReport:
+    """Read a carte scolaire file: one rule per line (voie; parité; du; au; école).
+
+    `schools` maps a school's folded name to (its key, its kind). Every problem is
+    reported with its line number; lines that conflict with an earlier one are reported
+    too. The caller saves nothing unless the report has no error."""
+    report = CsvReport()
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for number, row in enumerate(reader, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells and fold(cells[0]) in _HEADER_WORDS:
+            continue
+        if len(cells) != 5:
+            report.errors.append(
+                (
+                    number,
+                    _(
+                        "La ligne compte %(count)d colonnes au lieu de 5 "
+                        "(voie ; parité ; du numéro ; au numéro ; école)."
+                    )
+                    % {"count": len(cells)},
+                )
+            )
+            continue
+        street, parity_text, start_text, end_text, school_name = cells
+        errors: list[tuple[int, str]] = []
+        if not street_key(street):
+            errors.append((number, _("Le nom de la voie est vide.")))
+        parity = PARITY_WORDS.get(fold(parity_text))
+        if parity is None:
+            errors.append(
+                (
+                    number,
+                    _("Parité « %(value)s » inconnue : écrivez « tous », « pairs » ou « impairs ».")
+                    % {"value": parity_text},
+                )
+            )
+        start = _number(start_text, line=number, label=_("du numéro"), errors=errors)
+        end = _number(end_text, line=number, label=_("au numéro"), errors=errors)
+        if start is not None and end is not None and end < start:
+            errors.append(
+                (
+                    number,
+                    _("Le numéro de fin (%(end)d) est plus petit que celui de début (%(start)d).")
+                    % {"start": start, "end": end},
+                )
+            )
+        school = schools.get(fold(" ".join(school_name.split())))
+        if school is None:
+            errors.append(
+                (
+                    number,
+                    _("École « %(name)s » inconnue : écrivez son nom comme dans le référentiel.")
+                    % {"name": school_name},
+                )
+            )
+        if errors:
+            report.errors.extend(errors)
+            continue
+        report.lines.append(
+            SectorLine(
+                street=" ".join(street.split()),
+                range=Range(parity=parity, start=start or 1, end=end),
+                school=school[0],
+                school_kind=school[1],
+                line=number,
+            )
+        )
+    for first, second in conflicts(report.lines):
+        report.errors.append(
+            (
+                second.line,
+                _(
+                    "Cette ligne chevauche la ligne %(other)d : un même numéro de « %(street)s » "
+                    "aurait deux écoles du même type."
+                )
+                % {"other": first.line, "street": second.street},
+            )
+        )
+    if not report.lines and not report.errors:
+        report.errors.append((0, _("Le fichier ne contient aucune ligne.")))
+    report.errors.sort(key=lambda error: error[0])
+    return report
+
+
+def sector_csv_rows(lines: Iterable[SectorLine], school_names: dict[str, str]) -> list[list]:
+    """The rows of the exported file (the same columns the import reads)."""
+    return [
+        [
+            line.street,
+            line.range.parity,
+            line.range.start,
+            line.range.end if line.range.end is not None else "",
+            school_names[line.school],
+        ]
+        for line in lines
+    ]
