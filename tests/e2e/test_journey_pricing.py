@@ -94,7 +94,9 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
         page = pages.new()
         log_in(page, "sacha.bernard@example.org")
         page.goto("/carte-famille/")
-        page.get_by_role("link", name="je mets à jour mes tarifs").click()
+        # Point 9 comes first while the tariffs were never updated: a notice, then the service.
+        expect(page.get_by_role("main")).to_contain_text("déclarez vos revenus ou votre quotient")
+        page.get_by_role("link", name="je mets à jour mes tarifs").first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Mettre à jour mes tarifs")
         expect(page.get_by_role("main")).to_contain_text("Aucun quotient familial n'est enregistré")
         axe_check(page)
@@ -206,7 +208,7 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
 def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, settings):
     """CAF attestation, consultation of the CAF with consent, no declaration; the
     démarche's page; the régie's QF search, history and a validation with an image."""
-    from espace_citoyen.pricing.tests.conftest import PNG
+    from espace_citoyen.core.testing import image_upload
     from espace_citoyen.pricing.tests.fake_api_particulier import TOKEN, FakeApiParticulier
 
     with (
@@ -249,7 +251,13 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         )
         axe_check(page)
         page.get_by_label("Document à ajouter").set_input_files(
-            files=[{"name": "attestation.png", "mimeType": "image/png", "buffer": PNG}]
+            files=[
+                {
+                    "name": "attestation.png",
+                    "mimeType": "image/png",
+                    "buffer": image_upload().read(),
+                }
+            ]
         )
         page.get_by_role("button", name="Ajouter le document").click()
         expect(page.get_by_role("status")).to_contain_text(
