@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from espace_citoyen.core import dates
+
 # The kinds, by value (models.ActivityKind): kept as strings so these rules stay pure.
 MORNING, LUNCH, EVENING, WEDNESDAY, HOLIDAYS = (
     "matin",
@@ -31,21 +33,6 @@ WEEKDAYS_BY_KIND = {
     WEDNESDAY: (2,),
     HOLIDAYS: (0, 1, 2, 3, 4),
 }
-WEEKDAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def weekdays_for(kind: str, configured: Iterable[int] | None = None) -> tuple[int, ...]:
@@ -54,9 +41,7 @@ def weekdays_for(kind: str, configured: Iterable[int] | None = None) -> tuple[in
     return chosen or WEEKDAYS_BY_KIND.get(kind, (0, 1, 3, 4))
 
 
-def day_label(day: date) -> str:
-    """« lundi 30 novembre 2026 »."""
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+day_label = dates.day_label
 
 
 def moment_label(moment: datetime) -> str:
@@ -127,7 +112,7 @@ def closed_reason(day: date, calendar: Calendar) -> str | None:
         return _("Jour férié : %(name)s") % {"name": calendar.public_holidays[day]}
     if day.weekday() not in calendar.weekdays:
         return _("L'activité n'a pas lieu le %(weekday)s") % {
-            "weekday": WEEKDAY_NAMES[day.weekday()]
+            "weekday": dates.weekday_name(day.weekday())
         }
     holiday = calendar.school_holidays.get(day)
     if calendar.on_holidays and holiday is None:

@@ -24,6 +24,7 @@ from espace_citoyen.activities.models import (
     EnrolmentStatus,
     HolidayClosing,
 )
+from espace_citoyen.core import dates
 
 
 def now_local() -> datetime:
@@ -231,7 +232,7 @@ class MonthCalendar:
 
     @property
     def title(self) -> str:
-        return f"{rules.MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{dates.month_name(self.month)} {self.year}"
 
 
 def child_month(child, year: int, month: int) -> MonthCalendar:

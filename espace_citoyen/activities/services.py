@@ -31,6 +31,7 @@ from espace_citoyen.activities.models import (
     EnrolmentStatus,
     Unit,
 )
+from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
 from espace_citoyen.demarches import services as demarches
@@ -449,7 +450,7 @@ def _check_weekdays(activity: Activity, weekdays: list[int]) -> list[int]:
     if any(day not in allowed for day in chosen):
         raise ApplicationError(
             _("L'activité n'a lieu que les %(days)s.")
-            % {"days": ", ".join(rules.WEEKDAY_NAMES[day] for day in allowed)},
+            % {"days": ", ".join(dates.weekday_name(day) for day in allowed)},
             field="weekdays",
         )
     return chosen
@@ -637,7 +638,7 @@ def enrolment_template_change(
     if any(day not in allowed for day in chosen):
         raise ApplicationError(
             _("L'activité n'a lieu que les %(days)s.")
-            % {"days": ", ".join(rules.WEEKDAY_NAMES[day] for day in allowed)},
+            % {"days": ", ".join(dates.weekday_name(day) for day in allowed)},
             field="weekdays",
         )
     first = selectors.first_unlocked_day(activity)

@@ -17,15 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from espace_citoyen.activities import forms, rules, selectors, services
 from espace_citoyen.activities.models import Activity, Enrolment, EnrolmentStatus
+from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
+from espace_citoyen.families.access import family_for_request
 from espace_citoyen.families.selectors import family_for_user
-
-
-def _family_or_none(request):
-    family = family_for_user(request.user)
-    if family is None:
-        messages.info(request, _("Créez ou reliez d'abord votre carte famille."))
-    return family
 
 
 def _child_of(request, pk: int):
@@ -37,11 +33,6 @@ def _child_of(request, pk: int):
     return family, child
 
 
-def _apply_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def enrolment_detail_context(demarche, agent: bool) -> dict:
     """Extra context of the démarche page (citizen and agent): the enrolment's details."""
     enrolment = (
@@ -51,7 +42,7 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
     )
     return {
         "enrolment": enrolment,
-        "weekday_names": ", ".join(rules.WEEKDAY_NAMES[d] for d in enrolment.weekdays)
+        "weekday_names": ", ".join(dates.weekday_name(d) for d in enrolment.weekdays)
         if enrolment
         else "",
     }
@@ -63,7 +54,7 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
 @login_required
 @require_GET
 def home(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     enrolments = selectors.enrolments_of_family(family)
@@ -89,7 +80,7 @@ def _activity_label(activity: Activity) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     child_id = request.POST.get("child") or request.GET.get("enfant")
@@ -126,7 +117,7 @@ def enrol(request):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                _apply_error(form, error)
+                apply_error(form, error)
             else:
                 if enrolment.status == EnrolmentStatus.ACCEPTED:
                     messages.success(
@@ -296,7 +287,7 @@ def child_book_week(request, child_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_change(request, pk: int):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     enrolment = selectors.enrolment_get_for_family(family, pk)
@@ -316,7 +307,7 @@ def template_change(request, pk: int):
                 actor=request.user,
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,

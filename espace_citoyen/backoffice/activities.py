@@ -20,6 +20,7 @@ from espace_citoyen.activities import rules, selectors, services
 from espace_citoyen.activities.models import Activity, Attendance, CalendarException
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.models import Child, Diet, Document
 
 periscolaire = agent_required(Role.PERISCOLAIRE)
@@ -30,11 +31,6 @@ def _date_param(value: str | None, default: date) -> date:
         return date.fromisoformat(value) if value else default
     except ValueError:
         return default
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # --- activities and places -------------------------------------------------------------------
@@ -75,7 +71,7 @@ def activity_detail(request, pk: int):
                 agent=request.user,
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -144,7 +140,7 @@ def activity_calendar(request):
                 agent=request.user,
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("L'exception de calendrier est enregistrée."))
             return redirect("backoffice:activity_calendar")

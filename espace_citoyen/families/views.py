@@ -9,23 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
+from espace_citoyen.families.access import family_for_request
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
 from espace_citoyen.families.registry import card_notices, card_services
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in getattr(form, "fields", {}) else None
-    form.add_error(field, error.message)
-
-
-def _my_family_or_redirect(request):
-    family = selectors.family_for_user(request.user)
-    if family is None:
-        messages.info(request, _("Créez ou reliez d'abord votre carte famille."))
-    return family
-
 
 # --- entry and home -------------------------------------------------------------------------
 
@@ -69,7 +58,7 @@ def activate(request):
                 user=request.user, typed=form.cleaned_data["code"]
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -96,7 +85,7 @@ def lost_code(request):
         try:
             services.lost_code_request(user=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             return redirect("families:lost_code_sent")
     return render(request, "families/lost_code.html", {"form": form})
@@ -214,7 +203,7 @@ def _summary(draft) -> dict:
 @login_required
 @require_GET
 def data(request):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     return render(
@@ -260,7 +249,7 @@ def guardian_edit(request, pk: int):
                 values=form.cleaned_data,
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -277,7 +266,7 @@ def guardian_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def guardian_add(request):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     form = forms.GuardianForm(request.POST or None, initial={"parental_authority": True})
@@ -285,7 +274,7 @@ def guardian_add(request):
         try:
             services.guardian_add(family=family, actor=request.user, values=form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -314,7 +303,7 @@ def child_edit(request, pk: int):
                 values={**identity.cleaned_data, **health.cleaned_data},
             )
         except ApplicationError as error:
-            _apply_error(identity, error)
+            apply_error(identity, error)
         else:
             messages.success(
                 request,
@@ -331,7 +320,7 @@ def child_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_add(request):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     identity = forms.ChildIdentityForm(
@@ -352,7 +341,7 @@ def child_add(request):
                 values={**identity.cleaned_data, **health.cleaned_data},
             )
         except ApplicationError as error:
-            _apply_error(identity, error)
+            apply_error(identity, error)
         else:
             messages.success(request, _("L'enfant est ajouté à votre carte famille."))
             return redirect("families:data")
@@ -364,7 +353,7 @@ def child_add(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int | None = None):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     person = None
@@ -390,7 +379,7 @@ def person_edit(request, pk: int | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def emergency_edit(request):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     form = forms.EmergencyForm(
@@ -417,7 +406,7 @@ def emergency_edit(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_change(request):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     form = forms.AddressChangeForm(request.POST or None, request.FILES or None)
@@ -429,7 +418,7 @@ def address_change(request):
                 family=family, actor=request.user, address=values, proof=proof
             )
         except ApplicationError as error:
-            _apply_error(
+            apply_error(
                 form,
                 error if error.field != "file" else ApplicationError(error.message, field="proof"),
             )
@@ -452,7 +441,7 @@ def address_change(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def documents(request):
-    family = _my_family_or_redirect(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     children = list(family.children.all())
@@ -468,7 +457,7 @@ def documents(request):
                 child=child,
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Votre document est déposé. La mairie le vérifiera."))
             return redirect("families:documents")

@@ -13,6 +13,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from espace_citoyen.core import dates
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -87,26 +89,7 @@ def first_of_next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def french_date(day: date) -> str:
-    """date(2026, 12, 1) -> "1er décembre 2026"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+french_date = dates.french_date
 
 
 def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:

@@ -10,21 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.core.forms import apply_error
+from espace_citoyen.families.access import family_for_request
 from espace_citoyen.pricing import api_particulier, forms, rules, selectors, services
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def _family_or_none(request):
-    family = family_for_user(request.user)
-    if family is None:
-        messages.info(request, _("Créez ou reliez d'abord votre carte famille."))
-    return family
-
 
 # --- « je mets à jour mes tarifs » -----------------------------------------------------------
 
@@ -34,7 +22,7 @@ def _family_or_none(request):
 def declare(request):
     """The choice of the way to declare, with the family's current QF and any pending
     declaration."""
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     today = timezone.localdate()
@@ -71,7 +59,7 @@ def _declared(request, declaration):
 @login_required
 @require_http_methods(["GET", "POST"])
 def declare_caf(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     form = forms.CafDeclarationForm(request.POST or None, request.FILES or None)
@@ -84,7 +72,7 @@ def declare_caf(request):
                 attestation=form.cleaned_data["document"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             return _declared(request, declaration)
     return render(
@@ -106,7 +94,7 @@ def declare_caf(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def declare_tax(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     form = forms.TaxDeclarationForm(request.POST or None, request.FILES or None)
@@ -121,7 +109,7 @@ def declare_tax(request):
                 notice=form.cleaned_data["document"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             return _declared(request, declaration)
     return render(
@@ -147,7 +135,7 @@ def declare_api(request):
     """With the family's consent, the QF is read from the CAF or the MSA."""
     if not api_particulier.is_enabled():
         raise Http404
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     guardian = next((g for g in family.guardians.all() if g.user_id == request.user.pk), None)
@@ -180,7 +168,7 @@ def declare_api(request):
                 family=family, actor=request.user, identity=identity, consent=data["consent"]
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -217,7 +205,7 @@ def declare_api(request):
 @require_http_methods(["GET", "POST"])
 def declare_none(request):
     """« Je ne déclare pas mes revenus »: the highest rate from next month."""
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     form = forms.WaiveForm(request.POST or None)
@@ -225,7 +213,7 @@ def declare_none(request):
         try:
             record = services.quotient_waive(family=family, actor=request.user)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -254,7 +242,7 @@ def declare_none(request):
 @require_http_methods(["POST"])
 def declaration_document(request):
     """Add a document to the pending declaration (when the régie asks for one)."""
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     pending = selectors.declaration_pending(family)
@@ -268,7 +256,7 @@ def declaration_document(request):
                 declaration=pending, actor=request.user, upload=form.cleaned_data["document"]
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Le document est ajouté à votre déclaration."))
             return redirect("pricing:declare")
@@ -296,7 +284,7 @@ def declaration_document(request):
 @login_required
 @require_GET
 def my_rates(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     today = timezone.localdate()

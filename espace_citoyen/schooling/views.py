@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
 from espace_citoyen.core.pdf import pdf_response
+from espace_citoyen.families.access import family_for_request
 from espace_citoyen.families.selectors import family_for_user
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
@@ -23,22 +25,10 @@ from espace_citoyen.schooling.forms import (
 from espace_citoyen.schooling.models import Derogation, Enrolment
 
 
-def _apply_error(form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def _family_or_none(request):
-    family = family_for_user(request.user)
-    if family is None:
-        messages.info(request, _("Créez ou reliez d'abord votre carte famille."))
-    return family
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     today = timezone.localdate()
@@ -72,7 +62,7 @@ def enrol(request):
                 message=form.cleaned_data["message"],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -129,7 +119,7 @@ def enrol(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def derogation(request):
-    family = _family_or_none(request)
+    family = family_for_request(request)
     if family is None:
         return redirect("families:card")
     all_enrolments = selectors.enrolments_of_family(family)
@@ -163,7 +153,7 @@ def derogation(request):
                 documents=[data["document"]] if data.get("document") else [],
             )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -232,7 +222,7 @@ def documents(request, reference: str):
                     derogation=derogation, actor=request.user, upload=form.cleaned_data["file"]
                 )
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("C'est enregistré : le service scolaire en est informé."))
             return redirect("demarches:detail", reference)

@@ -1,0 +1,27 @@
+"""Dates written as the product writes them in French (« lundi 30 novembre 2026 »,
+« 1er décembre 2026 »), with Django's translated month and day names."""
+
+from datetime import date
+
+from django.utils.dates import MONTHS, WEEKDAYS
+
+
+def weekday_name(weekday: int) -> str:
+    """0 -> « lundi » … 6 -> « dimanche »."""
+    return str(WEEKDAYS[weekday])
+
+
+def month_name(month: int) -> str:
+    """1 -> « janvier » … 12 -> « décembre »."""
+    return str(MONTHS[month])
+
+
+def french_date(day: date) -> str:
+    """date(2026, 12, 1) -> « 1er décembre 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {month_name(day.month)} {day.year}"
+
+
+def day_label(day: date) -> str:
+    """« lundi 30 novembre 2026 »."""
+    return f"{weekday_name(day.weekday())} {day.day} {month_name(day.month)} {day.year}"
