@@ -173,8 +173,11 @@ def smtp(settings):
     controller.stop()
 
 
-def login(page, email: str, password: str) -> None:
-    """Log in through the real form (django-axes and all)."""
+def login(page, email: str, password: str | None = None) -> None:
+    """Log in through the real form (django-axes and all); factories' password by default."""
+    from espace_citoyen.accounts.factories import PASSWORD
+
+    password = password or PASSWORD
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe (obligatoire)").fill(password)

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import time_machine
 from playwright.sync_api import expect
 
-from espace_citoyen.accounts.factories import PASSWORD, UserFactory
+from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.families.factories import family_create
-from tests.e2e.conftest import axe_check
+from tests.e2e.conftest import axe_check, login
 
 PARIS = ZoneInfo("Europe/Paris")
 EMAIL = "camille.martin@example.org"
@@ -37,19 +37,11 @@ def _setup():
     return child, lunch, others
 
 
-def _login(page, email: str):
-    page.goto("/compte/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe (obligatoire)").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
-
-
 def test_enrol_cancel_deadline_waitlist_and_promotion(pages, smtp):
     with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=PARIS)) as traveller:
         child, lunch, others = _setup()
         page = pages.new()
-        _login(page, EMAIL)
+        login(page, EMAIL)
 
         # The family card offers the service; the parent picks the child.
         page.goto("/carte-famille/")
@@ -137,7 +129,7 @@ def test_an_agent_takes_the_register_on_a_phone(pages):
 
         agent.groups.add(Group.objects.get(name=Role.PERISCOLAIRE.value))
         page = pages.new(width=375, height=740)
-        _login(page, "agent.periscolaire@example.org")
+        login(page, "agent.periscolaire@example.org")
         page.goto("/backoffice/")
         page.get_by_role("link", name="Pointage des présences").click()
         axe_check(page)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from playwright.sync_api import expect
 
-from espace_citoyen.accounts.factories import PASSWORD, UserFactory, agent_create
+from espace_citoyen.accounts.factories import UserFactory, agent_create
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
 from espace_citoyen.families.factories import family_create
@@ -17,7 +17,7 @@ from espace_citoyen.portal.models import Commune
 from espace_citoyen.pricing import rules, services
 from espace_citoyen.pricing.demo import demo_pdf
 from espace_citoyen.schooling.models import SchoolYear
-from tests.e2e.conftest import axe_check
+from tests.e2e.conftest import axe_check, login
 
 PARIS = ZoneInfo("Europe/Paris")
 CANTEEN = "Restauration scolaire — École Jean-Jaurès"
@@ -73,14 +73,6 @@ def setup_commune():
     )
 
 
-def log_in(page, email: str) -> None:
-    page.goto("/compte/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe (obligatoire)").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-
 def test_declaration_validation_personal_rates_and_simulator(pages):
     with time_machine.travel(datetime(2027, 3, 18, 9, 0, tzinfo=PARIS), tick=True) as clock:
         setup_commune()
@@ -92,7 +84,7 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
 
         # The parent, from the card's home: « je mets à jour mes tarifs ».
         page = pages.new()
-        log_in(page, "sacha.bernard@example.org")
+        login(page, "sacha.bernard@example.org")
         page.goto("/carte-famille/")
         # Point 9 comes first while the tariffs were never updated: a notice, then the service.
         expect(page.get_by_role("main")).to_contain_text("déclarez vos revenus ou votre quotient")
@@ -138,7 +130,7 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
 
         # The régie: the queue, the documents beside the figures, validation.
         agent_page = pages.new()
-        log_in(agent_page, regie.email)
+        login(agent_page, regie.email)
         agent_page.goto("/backoffice/")
         agent_page.get_by_role("link", name="Déclarations de revenus à valider").click()
         axe_check(agent_page)
@@ -174,7 +166,7 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
         # On 2 April the new QF is the family's: the price of today.
         clock.move_to(datetime(2027, 4, 2, 8, 0, tzinfo=PARIS))
         page = pages.new()
-        log_in(page, "sacha.bernard@example.org")
+        login(page, "sacha.bernard@example.org")
         page.goto("/tarifs/mes-tarifs/")
         row = page.get_by_role("row", name=CANTEEN)
         expect(row).to_contain_text("2,33 € par séance")
@@ -224,7 +216,7 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         services.quotient_record(family=family, qf=1450, starts_on=date(2026, 9, 1), actor=regie)
 
         page = pages.new()
-        log_in(page, "alex.petit@example.org")
+        login(page, "alex.petit@example.org")
         page.goto("/tarifs/declaration/")
         page.get_by_role("link", name="Je ne déclare pas mes revenus").click()
         axe_check(page)
@@ -270,7 +262,7 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         axe_check(page)
 
         agent_page = pages.new()
-        log_in(agent_page, regie.email)
+        login(agent_page, regie.email)
         agent_page.goto("/backoffice/tarifs/quotients/?q=Martin")
         axe_check(agent_page)
         agent_page.get_by_role("link", name=family.number).click()
