@@ -219,6 +219,12 @@ def demarche_message(*, demarche: Demarche, author, text: str, internal: bool = 
     return event
 
 
+def demarche_set_place(*, demarche: Demarche, place: str) -> None:
+    """Change the school or place a démarche is about (agents filter queues on it), e.g.
+    when an accepted dérogation moves an enrolment to another school."""
+    Demarche.objects.filter(pk=demarche.pk).update(place=place[:200], updated_at=timezone.now())
+
+
 def demarche_event_document(*, demarche: Demarche, actor, label: str) -> DemarcheEvent:
     """Record on the timeline that a document was added (the document itself lives in
     the families app)."""

@@ -519,7 +519,7 @@ def derogation_apply(*, demarche: Demarche, actor) -> None:
     enrolment.school = school
     enrolment.save(update_fields=["school"])
     # The generic queues filter on the démarche's place: it follows the enrolment.
-    Demarche.objects.filter(pk=enrolment.demarche_id).update(place=school.name[:200])
+    demarches.demarche_set_place(demarche=enrolment.demarche, place=school.name)
     if actor is not None and is_agent(actor):
         demarches.demarche_message(
             demarche=enrolment.demarche,
