@@ -1,0 +1,118 @@
+"""No page answers 500, whatever it is sent: every URL of the product, for visitors,
+parents and each agent role, with GET, an empty POST and a POST of nonsense, on the
+demo commune. Bad input must get a French message, never a server error."""
+
+from collections import Counter
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from espace_citoyen.accounts.models import User
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+SKIPPED_PREFIXES = ("admin/", "demo/", "static/", "media/")
+SKIPPED_NAMES = {"accounts:logout"}
+VALUES = {
+    "int": ["1", "2", "7", "999999"],
+    "str": ["D-2026-000001", "F-000001", "x"],
+    "slug": ["adresse", "inconnu"],
+    "path": ["x"],
+}
+NONSENSE = {
+    "q": "' OR 1=1 --",
+    "action": "???",
+    "code": "<script>",
+    "date": "2026-02-31",
+    "day": "31/31/2026",
+    "mois": "2026-13",
+    "month": "99",
+    "qf": "-12,5e9",
+    "capacity": "-1",
+    "text": "x" * 5000,
+    "email": "pas une adresse",
+    "child": "abc",
+    "activity": "999999",
+    "school": "abc",
+    "decision": "peut-être",
+}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}", entry.pattern
+
+
+def _urls():
+    import re
+
+    for route, name, _pattern in _patterns():
+        if route.startswith(SKIPPED_PREFIXES) or name in SKIPPED_NAMES:
+            continue
+        converters = re.findall(r"<(?:(\w+):)?(\w+)>", route)
+        if not converters:
+            yield name, "/" + route
+            continue
+        # One URL per value of the first converter, the others at their first value.
+        first_kind = converters[0][0] or "str"
+        for value in VALUES.get(first_kind, ["x"]):
+            url, used = route, False
+            for kind, param in converters:
+                kind = kind or "str"
+                replacement = value if not used else VALUES.get(kind, ["x"])[0]
+                used = True
+                url = re.sub(rf"<(?:{kind}:)?{param}>", replacement, url, count=1)
+            yield name, "/" + url
+
+
+PEOPLE = [
+    None,
+    "camille.martin@example.org",
+    "sacha.petit@example.org",
+    "agent.guichet@example.org",
+    "agent.scolaire@example.org",
+    "agent.periscolaire@example.org",
+    "agent.regie@example.org",
+]
+
+
+@pytest.mark.transactional
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_url_answers_500():
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", stdout=StringIO())
+        urls = sorted(set(_urls()))
+        assert len(urls) > 80
+        failures = []
+        answered = Counter()
+        for who in PEOPLE:
+            client = Client(raise_request_exception=False)
+            if who:
+                client.force_login(User.objects.get(email=who))
+            for name, url in urls:
+                for method, data in (
+                    ("get", {}),
+                    ("post", {}),
+                    ("post", NONSENSE),
+                    ("get", NONSENSE),
+                ):
+                    response = getattr(client, method)(url, data)
+                    answered[response.status_code] += 1
+                    if response.status_code >= 500:
+                        failures.append(
+                            f"{who or 'visiteur'}: {method.upper()} {url} ({name})"
+                            f"{' nonsense' if data else ''} -> {response.status_code}"
+                        )
+    assert not failures, "\n".join(failures)
+    # The pages were really reached, not only redirected: hundreds of them answered.
+    assert answered[200] > 500, answered
