@@ -31,7 +31,14 @@ def _family(children: int):
 
 
 @pytest.mark.parametrize(
-    "name", ["families:card", "families:data", "families:documents", "demarches:history"]
+    "name",
+    [
+        "families:card",
+        "families:data",
+        "families:documents",
+        "demarches:history",
+        "portal:dashboard",
+    ],
 )
 def test_citizen_pages_cost_the_same_for_1_and_6_children(
     client, name, django_assert_max_num_queries
