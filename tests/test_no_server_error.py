@@ -20,7 +20,7 @@ SKIPPED_PREFIXES = ("admin/", "demo/", "static/", "media/")
 SKIPPED_NAMES = {"accounts:logout"}
 VALUES = {
     "int": ["1", "2", "7", "999999"],
-    "str": ["D-2026-000001", "F-000001", "x"],
+    "str": ["D-2026-000001", "F-000001", "x", "nul%00"],
     "slug": ["adresse", "inconnu"],
     "path": ["x"],
 }

@@ -47,3 +47,14 @@ def test_without_a_secret_key_and_debug_off_nothing_serves():
     assert wsgi.returncode != 0
     assert "SECRET_KEY must be set" in wsgi.stderr
     assert run("manage.py", "makemigrations", "--check", "--dry-run").returncode == 0
+
+
+def test_a_nul_character_gets_a_400_not_a_500(client, db):
+    """URLs, query strings and forms carrying a NUL character are refused politely."""
+    for response in (
+        client.get("/carte-famille/demarches/D-2026%00/"),
+        client.get("/recherche/", {"q": "inscr\x00iption"}),
+        client.post("/compte/creer/", {"last_name": "Nul\x00"}),
+    ):
+        assert response.status_code == 400
+        assert "Requête incorrecte" in response.content.decode()
