@@ -325,22 +325,26 @@ def _quotient_start(
 
 @transaction.atomic
 def quotient_waive(*, family: Family, actor) -> FamilyQuotient:
-    """Way 3, « je ne déclare pas mes revenus »: from the first day of next month the
-    family pays the highest rates. Nothing for the régie to check, so no démarche."""
+    """Way 3, « je ne déclare pas mes revenus »: the family pays the highest rates. A
+    family with a QF keeps it until the end of the month (from the first day of next
+    month, as for a validated QF); a family without one records its choice from today,
+    which changes no price and marks journey point 9 as done. Nothing for the régie to
+    check, so no démarche."""
     _check_none_open(family)
     current = FamilyQuotient.objects.filter(family=family, ends_before__isnull=True).first()
-    if current is None or current.qf is None:
+    if current is not None and current.qf is None:
         raise ApplicationError(
             _(
-                "Vous n'avez pas de quotient familial enregistré : le tarif le plus élevé "
-                "s'applique déjà."
+                "Vous avez déjà choisi de ne pas déclarer vos revenus : le tarif le plus "
+                "élevé s'applique."
             )
         )
+    today = timezone.localdate()
     return _quotient_start(
         family=family,
         qf=None,
         method=DeclarationMethod.NONE,
-        starts_on=rules.first_of_next_month(timezone.localdate()),
+        starts_on=today if current is None else rules.first_of_next_month(today),
         actor=actor,
     )
 

@@ -215,11 +215,13 @@ def declare_none(request):
         except ApplicationError as error:
             apply_error(form, error)
         else:
-            messages.success(
-                request,
-                _("C'est noté : le tarif le plus élevé s'appliquera à partir du %(date)s.")
-                % {"date": rules.french_date(record.starts_on)},
-            )
+            if record.starts_on > timezone.localdate():
+                text = _(
+                    "C'est noté : le tarif le plus élevé s'appliquera à partir du %(date)s."
+                ) % {"date": rules.french_date(record.starts_on)}
+            else:
+                text = _("C'est noté : le tarif le plus élevé s'applique.")
+            messages.success(request, text)
             return redirect("pricing:declare")
     return render(
         request,
@@ -228,9 +230,9 @@ def declare_none(request):
             "form": form,
             "title": _("Ne pas déclarer mes revenus"),
             "intro": _(
-                "Sans déclaration, le tarif le plus élevé de chaque activité s'applique, à "
-                "partir du premier jour du mois prochain. Vous pourrez déclarer vos revenus "
-                "plus tard."
+                "Sans déclaration, le tarif le plus élevé de chaque activité s'applique ; "
+                "un quotient familial déjà enregistré reste valable jusqu'à la fin du mois. "
+                "Vous pourrez déclarer vos revenus plus tard."
             ),
             "multipart": False,
         },

@@ -157,9 +157,6 @@ def test_a_document_can_be_added_to_the_pending_declaration(citizen_client, fami
 
 def test_no_declaration_means_the_highest_rate_from_next_month(citizen_client, family, regie):
     """« Je ne déclare pas mes revenus »: a family with a QF pays the highest rate from the 1st."""
-    response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"})
-    assert response.status_code == 400
-    assert "le tarif le plus élevé s'applique déjà" in page_text(response)
     services.quotient_record(family=family, qf=812, starts_on=date(2026, 9, 1), actor=regie)
     response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"}, follow=True)
     assert "le tarif le plus élevé s'appliquera à partir du 1er décembre 2026" in visible_text(
@@ -168,6 +165,28 @@ def test_no_declaration_means_the_highest_rate_from_next_month(citizen_client, f
     last = FamilyQuotient.objects.filter(family=family).order_by("starts_on").last()
     assert (last.qf, last.starts_on, last.method) == (None, date(2026, 12, 1), "aucune")
     assert not Demarche.objects.exists()
+
+
+def test_choosing_not_to_declare_completes_point_9(citizen_client, family):
+    """A family without a QF that chooses not to declare: the choice is kept from today, the
+    card's home stops asking for it, and choosing it again is explained."""
+    card = reverse("families:card")
+    assert "déclarez vos revenus ou votre quotient familial" in visible_text(
+        citizen_client.get(card)
+    )
+    response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"}, follow=True)
+    page = visible_text(response)
+    assert "C'est noté : le tarif le plus élevé s'applique." in page
+    assert "Vous avez choisi de ne pas déclarer vos revenus depuis le 20 novembre 2026" in page
+    record = FamilyQuotient.objects.get(family=family)
+    assert (record.qf, record.starts_on, record.method) == (None, date(2026, 11, 20), "aucune")
+    assert "déclarez vos revenus ou votre quotient familial" not in visible_text(
+        citizen_client.get(card)
+    )
+    response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"})
+    assert response.status_code == 400
+    assert "Vous avez déjà choisi de ne pas déclarer vos revenus" in page_text(response)
+    assert FamilyQuotient.objects.filter(family=family).count() == 1
 
 
 def test_pages_need_a_login_and_a_family(client, citizen_client, citizen):
