@@ -262,13 +262,14 @@ def test_without_consent_nothing_is_asked(citizen_client, family, api):
     [
         ("Inconnu", "Aucun dossier de la CAF ou de la MSA ne correspond à ces informations"),
         ("Panne", "n'est pas possible pour le moment"),
+        ("Enorme", "n'est pas possible pour le moment"),
         ("Lente", "n'a pas répondu à temps"),
     ],
 )
 def test_api_failures_are_explained_and_nothing_is_saved(
     citizen_client, family, api, name, message
 ):
-    """Not found, down or slow: a message on the form, the attestation as fallback."""
+    """Not found, down, slow or absurd: a message on the form, the attestation as fallback."""
     response = citizen_client.post(reverse("pricing:declare_api"), {**API_FORM, "birth_name": name})
     assert response.status_code == 400
     assert message in page_text(response)
