@@ -248,6 +248,32 @@ def test_quotient_search(regie_client, family, regie):
     assert family.number in page and "812 €" in page and "01/09/2026" in page
 
 
+def test_quotient_search_shows_today_s_qf_in_fixed_queries(
+    regie_client, family, regie, django_assert_max_num_queries
+):
+    """Each family found shows the QF in force today, not an ended or an announced one; one
+    family found or six, the same number of queries."""
+    services.quotient_record(family=family, qf=2000, starts_on=date(2026, 6, 1), actor=regie)
+    services.quotient_record(family=family, qf=1450, starts_on=date(2026, 9, 1), actor=regie)
+    services.quotient_record(family=family, qf=812, starts_on=date(2026, 12, 1), actor=regie)
+    url = reverse("backoffice:pricing_quotients")
+    with at(2026, 11, 20, 10, 0):
+        with django_assert_max_num_queries(12) as one:
+            page = visible_text(regie_client.get(url, {"q": "Martin"}))
+        assert "1 famille pour « Martin »" in page
+        assert "1 450 € 01/09/2026" in page
+        assert "2 000 €" not in page and "812 €" not in page
+        for index in range(5):
+            other = family_create(children=index + 1)
+            services.quotient_record(
+                family=other, qf=300 + index, starts_on=date(2026, 9, 1), actor=regie
+            )
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            page = visible_text(regie_client.get(url, {"q": "Martin"}))
+    assert "6 familles pour « Martin »" in page
+    assert "304 €" in page
+
+
 def test_the_regie_home_lists_its_pricing_screens(regie_client):
     """The back-office home links the régie's three pricing screens."""
     page = visible_text(regie_client.get(reverse("backoffice:home")))
