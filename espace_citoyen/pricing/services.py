@@ -21,7 +21,7 @@ from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families import services as families
 from espace_citoyen.families.models import DocumentKind, DocumentStatus, Family
-from espace_citoyen.pricing import api_particulier, rules
+from espace_citoyen.pricing import api_particulier, rules, selectors
 from espace_citoyen.pricing.models import (
     DeclarationMethod,
     FamilyQuotient,
@@ -41,17 +41,8 @@ def _raise(error: rules.RuleError, field: str | None = None):
 # --- declarations -----------------------------------------------------------------------------
 
 
-def declaration_open_for(family: Family) -> IncomeDeclaration | None:
-    """The family's declaration waiting for the régie, if any."""
-    return (
-        IncomeDeclaration.objects.filter(family=family, demarche__status__in=OPEN_STATUSES)
-        .select_related("demarche")
-        .first()
-    )
-
-
 def _check_none_open(family: Family) -> None:
-    pending = declaration_open_for(family)
+    pending = selectors.declaration_pending(family)
     if pending is not None:
         raise ApplicationError(
             _(

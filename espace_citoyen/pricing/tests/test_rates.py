@@ -197,21 +197,34 @@ def test_the_simulator_matches_the_personal_rate(
     [
         ({"qf": "-3", "resident": "oui"}, "Le quotient familial ne peut pas être négatif"),
         ({"qf": "beaucoup", "resident": "oui"}, "Saisissez un nombre entier d'euros"),
+        ({"qf": "12,5", "resident": "oui"}, "Saisissez un nombre entier d'euros"),
+        ({"qf": "99999999999999999999", "resident": "oui"}, "paraît erroné"),
         (
             {"qf": "812", "resident": "oui", "day": "2030-01-01"},
-            "Aucune grille tarifaire de cette activité ne s'applique le 01/01/2030",
+            "Aucune grille tarifaire de cette activité ne s'applique le 1er janvier 2030",
         ),
+        ({"qf": "812", "resident": "oui", "day": "31/02/2027"}, "Saisissez une date valide"),
         ({"qf": "812"}, "Ce champ est obligatoire"),
+        ({"activity": "999999", "qf": "812", "resident": "oui"}, "Sélectionnez un choix valide"),
+        ({"activity": "cantine", "qf": "812", "resident": "oui"}, "Sélectionnez un choix valide"),
     ],
 )
 def test_the_simulator_explains_bad_input(client, paris_grid, params, message):
-    """Bad input: a clear message, never an error page."""
+    """Bad input, an unknown activity included: a clear message, never an error page."""
     with at(2026, 11, 20, 10, 0):
         response = client.get(
             reverse("pricing:simulator"), {"activity": paris_grid.activity_id, **params}
         )
     assert response.status_code == 400
     assert message in visible_text(response)
+
+
+def test_the_simulator_ignores_other_parameters(client, paris_grid):
+    """A link with other parameters (a campaign's) shows the blank form, without errors."""
+    with at(2026, 11, 20, 10, 0):
+        response = client.get(reverse("pricing:simulator"), {"utm_source": "lettre"})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" not in visible_text(response)
 
 
 def test_the_simulator_knows_next_year_grid(client, paris_grid_2027):
