@@ -111,7 +111,7 @@ class ApiConsentForm(forms.Form):
         widget=forms.RadioSelect,
     )
     birth_commune = forms.CharField(
-        label=_("Code INSEE de votre commune de naissance (si vous êtes né en France)"),
+        label=_("Code INSEE de votre commune de naissance (naissance en France)"),
         max_length=5,
         required=False,
         validators=[
@@ -125,7 +125,7 @@ class ApiConsentForm(forms.Form):
         ),
     )
     birth_country = forms.CharField(
-        label=_("Code INSEE de votre pays de naissance (si vous êtes né à l'étranger)"),
+        label=_("Code INSEE de votre pays de naissance (naissance à l'étranger)"),
         max_length=5,
         required=False,
         validators=[

@@ -401,7 +401,7 @@ def grid_snapshot(grid: TariffGrid, brackets: Sequence[TariffBracket] | None = N
         )
     else:
         values["tranches"] = " ; ".join(
-            f"{row}: {rules.money(row.price)}" for row in sorted(rows, key=lambda r: r.qf_min)
+            f"{row} : {rules.money(row.price)}" for row in sorted(rows, key=lambda r: r.qf_min)
         )
     return {key: str(value) for key, value in values.items()}
 

@@ -142,7 +142,7 @@ def test_a_valid_grid_is_saved_and_its_creation_kept(admin_client, admin_user, c
     ]
     change = GridChange.objects.get()
     assert (change.actor, change.action, change.grid) == (admin_user, "création", grid)
-    assert change.changes["tranches"] == ["", "de 0 € à 234 €: 0,13 € ; 235 € et plus: 0,85 €"]
+    assert change.changes["tranches"] == ["", "de 0 € à 234 € : 0,13 € ; 235 € et plus : 0,85 €"]
 
 
 def test_a_change_is_kept_with_before_and_after(

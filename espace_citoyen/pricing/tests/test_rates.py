@@ -97,7 +97,20 @@ def test_a_family_outside_the_commune_pays_the_non_resident_price(
     client.force_login(citizen)
     with at(2026, 11, 20, 10, 0):
         page = visible_text(client.get(reverse("pricing:my_rates")))
-    assert "Tarif non-résident" in page
+    assert "Tarif non-résident : votre adresse, validée par le guichet, n'est pas dans la" in page
+    assert "7,50 € par séance Famille non résidente → tarif non-résident → 7,50 €" in page
+
+
+def test_an_address_not_yet_validated_gives_the_non_resident_price(
+    client, citizen, commune, regie, paris_grid
+):
+    """An address in the commune that the guichet has not validated yet does not count."""
+    family = family_create(user=citizen, postal_code="99999", address_validated_on=None)
+    services.quotient_record(family=family, qf=812, starts_on=date(2026, 9, 1), actor=regie)
+    client.force_login(citizen)
+    with at(2026, 11, 20, 10, 0):
+        page = visible_text(client.get(reverse("pricing:my_rates")))
+    assert "Tarif non-résident : votre adresse n'a pas encore été validée par le guichet." in page
     assert "7,50 € par séance Famille non résidente → tarif non-résident → 7,50 €" in page
 
 

@@ -84,6 +84,13 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     assert "6 déclarations à traiter" in visible_text(response)
 
 
+def test_an_empty_queue_says_so(regie_client):
+    """No declaration: « Aucune déclaration à traiter. », or « Aucune déclaration. » for all."""
+    url = reverse("backoffice:pricing_declarations")
+    assert "Aucune déclaration à traiter." in visible_text(regie_client.get(url))
+    assert "Aucune déclaration." in visible_text(regie_client.get(url, {"toutes": "1"}))
+
+
 def test_the_validation_screen_shows_documents_beside_the_figures(regie_client, family, citizen):
     """PDFs open in a new tab, images are shown; the figures and the calculation beside."""
     with at(2026, 11, 18, 9, 0):
@@ -100,6 +107,8 @@ def test_the_validation_screen_shows_documents_beside_the_figures(regie_client, 
     assert f'href="/backoffice/justificatifs/{documents[0].pk}/fichier/" target="_blank"' in page
     assert f'<img src="/backoffice/justificatifs/{documents[1].pk}/fichier/"' in page
     text = visible_text(response)
+    assert "Ouvrir le document « Avis d'imposition » (PDF, nouvel onglet)" in text
+    assert "Document déposé le 18/11/2026 par Camille Martin, à vérifier." in text
     assert "29 232 € / 12 mois / 3 parts = 812 €" in text
     assert "Le quotient retenu s'appliquera à partir du 1er décembre 2026" in text
     assert (
