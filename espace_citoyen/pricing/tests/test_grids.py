@@ -253,6 +253,25 @@ def test_the_service_refuses_a_wrong_grid_and_saves_nothing(evening, canteen):
     assert not TariffGrid.objects.exists() and not GridChange.objects.exists()
 
 
+def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
+    """Saved by code that skips the checks, a taux d'effort grid still needs its figures."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    grid = TariffGrid(
+        activity=evening,
+        kind=rules.EFFORT_RATE,
+        valid_from=date(2026, 9, 1),
+        ceiling_price=Decimal("4.50"),
+        non_resident_price=Decimal("5.20"),
+    )
+    with pytest.raises(ValidationError, match="demande un taux, un plancher et un plafond"):
+        grid.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        grid.save()
+    assert not TariffGrid.objects.exists()
+
+
 def test_the_demo_is_idempotent(db, commune):
     """Running the demo twice creates the grids once: a bracket grid and a taux d'effort grid."""
     from espace_citoyen.portal import demo as portal_demo
