@@ -189,6 +189,30 @@ def test_choosing_not_to_declare_completes_point_9(citizen_client, family):
     assert FamilyQuotient.objects.filter(family=family).count() == 1
 
 
+def test_the_declaration_page_runs_a_fixed_number_of_queries(
+    citizen_client, family, citizen, regie, django_assert_max_num_queries
+):
+    """Two children or seven, one QF period or four: the same number of queries."""
+    from espace_citoyen.families.factories import ChildFactory
+
+    services.quotient_record(family=family, qf=900, starts_on=date(2026, 6, 1), actor=regie)
+    services.declaration_submit_caf(family=family, actor=citizen, qf=812, attestation=pdf_upload())
+    url = reverse("pricing:declare")
+    citizen_client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        citizen_client.get(url)
+    for _index in range(5):
+        ChildFactory(family=family)
+    for month in (7, 8, 9):
+        services.quotient_record(
+            family=family, qf=800 + month, starts_on=date(2026, month, 1), actor=regie
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = visible_text(citizen_client.get(url))
+    assert "Quotient familial en vigueur : 809 € , depuis le 1er septembre 2026." in page
+    assert "Ma déclaration en cours d'examen" in page
+
+
 def test_pages_need_a_login_and_a_family(client, citizen_client, citizen):
     """Anonymous visitors log in; an account without a card goes to the card's entry."""
     client.logout()
