@@ -194,6 +194,7 @@ def test_the_simulator_matches_the_personal_rate(
     services.quotient_record(family=family, qf=1100, starts_on=date(2026, 9, 1), actor=regie)
     with at(2026, 11, 20, 10, 0):
         rates = selectors.personal_rates(family, today=date(2026, 11, 20))
+        assert [line.price.display for line in rates.lines] == ["3,62 €", "3,96 €"]
         for line in rates.lines:
             page = visible_text(
                 client.get(

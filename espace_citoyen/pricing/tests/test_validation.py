@@ -132,7 +132,7 @@ def test_validated_on_the_20th_applies_from_the_first_of_next_month(
     assert (record.qf, record.starts_on, record.ends_before) == (812, date(2026, 12, 1), None)
     declaration.demarche.refresh_from_db()
     assert declaration.demarche.status == "acceptee"
-    assert all(d.status == DocumentStatus.ACCEPTED for d in declaration.demarche.documents.all())
+    assert [d.status for d in declaration.demarche.documents.all()] == [DocumentStatus.ACCEPTED]
     body = mailoutbox[-1].body
     assert "Votre quotient familial de 812 € est validé." in body
     assert "Il s'applique à vos tarifs à partir du 1er décembre 2026." in body
