@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
 from espace_citoyen.demarches.rules import is_open
 from espace_citoyen.families import selectors as family_selectors
 from espace_citoyen.pricing import rules, selectors, services
 from espace_citoyen.pricing.forms import ValidationForm
-from espace_citoyen.pricing.models import FamilyQuotient
 
 
 @require_GET
@@ -38,7 +38,7 @@ def declarations(request):
     )
 
 
-def _validation_context(request, declaration, form):
+def _validation_context(declaration, form):
     today = timezone.localdate()
     records = selectors.quotient_history(declaration.family)
     documents = selectors.declaration_documents(declaration)
@@ -76,8 +76,7 @@ def declaration_validate(request, reference: str):
                 message=form.cleaned_data["message"],
             )
         except ApplicationError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -95,7 +94,7 @@ def declaration_validate(request, reference: str):
     return render(
         request,
         "backoffice/pricing/validate.html",
-        _validation_context(request, declaration, form),
+        _validation_context(declaration, form),
         status=400 if form.errors else 200,
     )
 
@@ -106,14 +105,7 @@ def quotients(request):
     """Find a family and see its quotient familial today."""
     query = request.GET.get("q", "").strip()[:100]
     results = family_selectors.family_search(query) if query else []
-    today = timezone.localdate()
-    current = {}
-    if results:
-        for record in FamilyQuotient.objects.filter(
-            family__in=results, starts_on__lte=today
-        ).order_by("starts_on", "id"):
-            if record.applies_on(today):
-                current[record.family_id] = record
+    current = selectors.quotients_on_day(results, timezone.localdate())
     rows = [(family, current.get(family.pk)) for family in results]
     return render(request, "backoffice/pricing/quotients.html", {"query": query, "rows": rows})
 

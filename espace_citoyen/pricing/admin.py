@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from espace_citoyen.pricing import rules, services
 from espace_citoyen.pricing.models import TariffBracket, TariffGrid
@@ -45,10 +46,10 @@ class TariffGridForm(forms.ModelForm):
         for field in ("non_resident_price", "pai_price", "unbooked_surcharge", "floor_price"):
             value = cleaned.get(field)
             if value is not None and value < 0 and field not in self.errors:
-                self.add_error(field, "Un prix ne peut pas être négatif.")
+                self.add_error(field, _("Un prix ne peut pas être négatif."))
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
-            self.add_error("valid_until", "La fin de validité précède son début.")
+            self.add_error("valid_until", _("La fin de validité précède son début."))
         activity = cleaned.get("activity")
         if activity and valid_from and "valid_until" not in self.errors:
             other = services.grid_overlap(
@@ -86,8 +87,10 @@ class BracketFormSet(BaseInlineFormSet):
                 raise ValidationError(problems)
         elif kind == rules.EFFORT_RATE and rows:
             raise ValidationError(
-                "Une grille à taux d'effort n'a pas de tranches : supprimez-les, ou choisissez "
-                "le type « Tranches de quotient familial »."
+                _(
+                    "Une grille à taux d'effort n'a pas de tranches : supprimez-les, ou "
+                    "choisissez le type « Tranches de quotient familial »."
+                )
             )
         super().clean()
 
@@ -109,11 +112,11 @@ class TariffGridAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["activity", "kind", "valid_from", "valid_until"]}),
         (
-            "Taux d'effort (pour une grille à taux d'effort)",
+            _("Taux d'effort (pour une grille à taux d'effort)"),
             {"fields": ["effort_rate", "floor_price", "ceiling_price"]},
         ),
         (
-            "Autres tarifs",
+            _("Autres tarifs"),
             {"fields": ["non_resident_price", "pai_price", "unbooked_surcharge"]},
         ),
     ]

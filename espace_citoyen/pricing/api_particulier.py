@@ -16,6 +16,8 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from espace_citoyen.pricing.rules import QF_AGENT_MAX
+
 logger = logging.getLogger(__name__)
 
 ENDPOINT = "/v3/dss/quotient_familial/identite"
@@ -189,7 +191,7 @@ def _parse(response) -> Quotient:
     except (ValueError, KeyError, TypeError) as error:
         logger.error("API Particulier: unexpected response shape (%s)", error)
         raise Unavailable(_unavailable(), status=200) from None
-    if quotient.value < 0 or not 1 <= quotient.month <= 12:
+    if not 0 <= quotient.value <= QF_AGENT_MAX or not 1 <= quotient.month <= 12:
         logger.error("API Particulier: implausible figures in the response")
         raise Unavailable(_unavailable(), status=200)
     return quotient

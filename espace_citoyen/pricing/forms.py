@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from espace_citoyen.families.forms import DateInput
-from espace_citoyen.pricing import rules
+from espace_citoyen.pricing import api_particulier, rules
 
 FILE_HELP = _("PDF, JPEG ou PNG, 10 Mo au maximum.")
 FILE_WIDGET = {"accept": ".pdf,.jpg,.jpeg,.png"}
@@ -111,7 +111,7 @@ class ApiConsentForm(forms.Form):
         widget=forms.RadioSelect,
     )
     birth_commune = forms.CharField(
-        label=_("Code INSEE de votre commune de naissance (si vous êtes né en France)"),
+        label=_("Code INSEE de votre commune de naissance (naissance en France)"),
         max_length=5,
         required=False,
         validators=[
@@ -125,7 +125,7 @@ class ApiConsentForm(forms.Form):
         ),
     )
     birth_country = forms.CharField(
-        label=_("Code INSEE de votre pays de naissance (si vous êtes né à l'étranger)"),
+        label=_("Code INSEE de votre pays de naissance (naissance à l'étranger)"),
         max_length=5,
         required=False,
         validators=[
@@ -150,6 +150,33 @@ class ApiConsentForm(forms.Form):
             )
         },
     )
+
+    @staticmethod
+    def initial_for(guardian) -> dict:
+        """What the portal already knows of the guardian (the consent is never ticked)."""
+        if guardian is None:
+            return {"consent": False}
+        return {
+            "birth_name": guardian.last_name,
+            "first_names": guardian.first_name,
+            "sex": {"mme": "F", "m": "M"}.get(guardian.civility, ""),
+            "birth_date": guardian.birth_date,
+            "born_in_france": "oui",
+            "consent": False,
+        }
+
+    def identity(self) -> api_particulier.Identity:
+        """The identity to search on, from a valid form."""
+        data = self.cleaned_data
+        in_france = data["born_in_france"] == "oui"
+        return api_particulier.Identity(
+            birth_name=data["birth_name"],
+            first_names=tuple(data["first_names"].split()),
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            birth_country=api_particulier.FRANCE if in_france else data["birth_country"],
+            birth_commune=data["birth_commune"] if in_france else "",
+        )
 
     def clean(self):
         cleaned = super().clean()

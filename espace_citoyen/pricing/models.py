@@ -55,7 +55,12 @@ class IncomeDeclaration(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(method="impots")
-                | Q(tax_income__isnull=False, tax_income__gte=0, tax_parts__gte=1),
+                | Q(
+                    tax_income__isnull=False,
+                    tax_income__gte=0,
+                    tax_parts__isnull=False,
+                    tax_parts__gte=1,
+                ),
                 name="pricing_declaration_tax_figures",
                 violation_error_message=_(
                     "Un avis d'imposition demande un revenu positif et au moins une part."
@@ -218,9 +223,12 @@ class TariffGrid(models.Model):
                 violation_error_message=_("Le prix plancher est supérieur au prix plafond."),
             ),
             models.CheckConstraint(
+                # NULL compares as unknown, which a check accepts: say "not null" too.
                 condition=~Q(kind=rules.EFFORT_RATE)
                 | Q(
+                    effort_rate__isnull=False,
                     effort_rate__gt=0,
+                    floor_price__isnull=False,
                     floor_price__gte=0,
                     ceiling_price__isnull=False,
                 ),

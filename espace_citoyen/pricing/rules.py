@@ -495,26 +495,30 @@ def _resident_price(grid: GridRule, qf: int | None) -> Price:
             _("Pas de quotient familial déclaré → prix plafond → %(price)s")
             % {"price": money(amount)},
         )
-    raw = Decimal(qf) * grid.effort_rate / HUNDRED
+    # The product is rounded once, then kept between the floor and the ceiling (both in
+    # cents): the same amount as clamping first, and the explanation never reads
+    # « = 2,60 €, sous le plancher » for a product that rounds to the floor itself.
+    product_cents = round_cents(Decimal(qf) * grid.effort_rate / HUNDRED)
+    floor, ceiling = round_cents(floor), round_cents(ceiling)
     product = _("%(qf)s × %(rate)s = %(raw)s") % {
         "qf": whole_euros(qf),
         "rate": percent(grid.effort_rate),
-        "raw": money(round_cents(raw)),
+        "raw": money(product_cents),
     }
-    if raw < floor:
-        amount = round_cents(floor)
+    if product_cents < floor:
+        amount = floor
         text = _("%(product)s, sous le plancher → %(price)s") % {
             "product": product,
             "price": money(amount),
         }
-    elif raw > ceiling:
-        amount = round_cents(ceiling)
+    elif product_cents > ceiling:
+        amount = ceiling
         text = _("%(product)s, au-dessus du plafond → %(price)s") % {
             "product": product,
             "price": money(amount),
         }
     else:
-        amount = round_cents(raw)
+        amount = product_cents
         text = _("%(product)s, entre %(floor)s et %(ceiling)s") % {
             "product": product,
             "floor": money(floor),

@@ -21,7 +21,7 @@ from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families import services as families
 from espace_citoyen.families.models import DocumentKind, DocumentStatus, Family
-from espace_citoyen.pricing import api_particulier, rules
+from espace_citoyen.pricing import api_particulier, rules, selectors
 from espace_citoyen.pricing.models import (
     DeclarationMethod,
     FamilyQuotient,
@@ -41,17 +41,8 @@ def _raise(error: rules.RuleError, field: str | None = None):
 # --- declarations -----------------------------------------------------------------------------
 
 
-def declaration_open_for(family: Family) -> IncomeDeclaration | None:
-    """The family's declaration waiting for the régie, if any."""
-    return (
-        IncomeDeclaration.objects.filter(family=family, demarche__status__in=OPEN_STATUSES)
-        .select_related("demarche")
-        .first()
-    )
-
-
 def _check_none_open(family: Family) -> None:
-    pending = declaration_open_for(family)
+    pending = selectors.declaration_pending(family)
     if pending is not None:
         raise ApplicationError(
             _(
@@ -325,22 +316,26 @@ def _quotient_start(
 
 @transaction.atomic
 def quotient_waive(*, family: Family, actor) -> FamilyQuotient:
-    """Way 3, « je ne déclare pas mes revenus »: from the first day of next month the
-    family pays the highest rates. Nothing for the régie to check, so no démarche."""
+    """Way 3, « je ne déclare pas mes revenus »: the family pays the highest rates. A
+    family with a QF keeps it until the end of the month (from the first day of next
+    month, as for a validated QF); a family without one records its choice from today,
+    which changes no price and marks journey point 9 as done. Nothing for the régie to
+    check, so no démarche."""
     _check_none_open(family)
     current = FamilyQuotient.objects.filter(family=family, ends_before__isnull=True).first()
-    if current is None or current.qf is None:
+    if current is not None and current.qf is None:
         raise ApplicationError(
             _(
-                "Vous n'avez pas de quotient familial enregistré : le tarif le plus élevé "
-                "s'applique déjà."
+                "Vous avez déjà choisi de ne pas déclarer vos revenus : le tarif le plus "
+                "élevé s'applique."
             )
         )
+    today = timezone.localdate()
     return _quotient_start(
         family=family,
         qf=None,
         method=DeclarationMethod.NONE,
-        starts_on=rules.first_of_next_month(timezone.localdate()),
+        starts_on=today if current is None else rules.first_of_next_month(today),
         actor=actor,
     )
 
@@ -406,7 +401,7 @@ def grid_snapshot(grid: TariffGrid, brackets: Sequence[TariffBracket] | None = N
         )
     else:
         values["tranches"] = " ; ".join(
-            f"{row}: {rules.money(row.price)}" for row in sorted(rows, key=lambda r: r.qf_min)
+            f"{row} : {rules.money(row.price)}" for row in sorted(rows, key=lambda r: r.qf_min)
         )
     return {key: str(value) for key, value in values.items()}
 

@@ -25,9 +25,13 @@ def declare(request):
     family = family_for_request(request)
     if family is None:
         return redirect("families:card")
+    pending = selectors.declaration_pending(family)
+    return _declare_page(request, family, pending, forms.DocumentAddForm() if pending else None)
+
+
+def _declare_page(request, family, pending, document_form, *, status: int = 200):
     today = timezone.localdate()
     records = selectors.quotient_history(family)
-    pending = selectors.declaration_pending(family)
     return render(
         request,
         "pricing/declare.html",
@@ -36,10 +40,11 @@ def declare(request):
             "current": selectors.quotient_on(records, today),
             "upcoming": selectors.quotients_upcoming(records, today),
             "pending": pending,
-            "document_form": forms.DocumentAddForm() if pending else None,
+            "document_form": document_form,
             "api_enabled": api_particulier.is_enabled(),
             "next_month": rules.french_date(rules.first_of_next_month(today)),
         },
+        status=status,
     )
 
 
@@ -139,33 +144,16 @@ def declare_api(request):
     if family is None:
         return redirect("families:card")
     guardian = next((g for g in family.guardians.all() if g.user_id == request.user.pk), None)
-    initial = {"consent": False}
-    if guardian is not None:
-        initial.update(
-            {
-                "birth_name": guardian.last_name,
-                "first_names": guardian.first_name,
-                "sex": {"mme": "F", "m": "M"}.get(guardian.civility, ""),
-                "birth_date": guardian.birth_date,
-                "born_in_france": "oui",
-            }
-        )
-    form = forms.ApiConsentForm(request.POST or None, initial=initial)
+    form = forms.ApiConsentForm(
+        request.POST or None, initial=forms.ApiConsentForm.initial_for(guardian)
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        identity = api_particulier.Identity(
-            birth_name=data["birth_name"],
-            first_names=tuple(data["first_names"].split()),
-            sex=data["sex"],
-            birth_date=data["birth_date"],
-            birth_country=api_particulier.FRANCE
-            if data["born_in_france"] == "oui"
-            else data["birth_country"],
-            birth_commune=data["birth_commune"] if data["born_in_france"] == "oui" else "",
-        )
         try:
             declaration = services.declaration_submit_api(
-                family=family, actor=request.user, identity=identity, consent=data["consent"]
+                family=family,
+                actor=request.user,
+                identity=form.identity(),
+                consent=form.cleaned_data["consent"],
             )
         except ApplicationError as error:
             apply_error(form, error)
@@ -215,11 +203,13 @@ def declare_none(request):
         except ApplicationError as error:
             apply_error(form, error)
         else:
-            messages.success(
-                request,
-                _("C'est noté : le tarif le plus élevé s'appliquera à partir du %(date)s.")
-                % {"date": rules.french_date(record.starts_on)},
-            )
+            if record.starts_on > timezone.localdate():
+                text = _(
+                    "C'est noté : le tarif le plus élevé s'appliquera à partir du %(date)s."
+                ) % {"date": rules.french_date(record.starts_on)}
+            else:
+                text = _("C'est noté : le tarif le plus élevé s'applique.")
+            messages.success(request, text)
             return redirect("pricing:declare")
     return render(
         request,
@@ -228,9 +218,9 @@ def declare_none(request):
             "form": form,
             "title": _("Ne pas déclarer mes revenus"),
             "intro": _(
-                "Sans déclaration, le tarif le plus élevé de chaque activité s'applique, à "
-                "partir du premier jour du mois prochain. Vous pourrez déclarer vos revenus "
-                "plus tard."
+                "Sans déclaration, le tarif le plus élevé de chaque activité s'applique ; "
+                "un quotient familial déjà enregistré reste valable jusqu'à la fin du mois. "
+                "Vous pourrez déclarer vos revenus plus tard."
             ),
             "multipart": False,
         },
@@ -260,22 +250,7 @@ def declaration_document(request):
         else:
             messages.success(request, _("Le document est ajouté à votre déclaration."))
             return redirect("pricing:declare")
-    today = timezone.localdate()
-    records = selectors.quotient_history(family)
-    return render(
-        request,
-        "pricing/declare.html",
-        {
-            "family": family,
-            "current": selectors.quotient_on(records, today),
-            "upcoming": selectors.quotients_upcoming(records, today),
-            "pending": pending,
-            "document_form": form,
-            "api_enabled": api_particulier.is_enabled(),
-            "next_month": rules.french_date(rules.first_of_next_month(today)),
-        },
-        status=400,
-    )
+    return _declare_page(request, family, pending, form, status=400)
 
 
 # --- « obtenir vos tarifs personnalisés » -------------------------------------------------------
@@ -308,17 +283,19 @@ def simulator(request):
     """Anyone, logged in or not: activity + QF (+ resident) → the price, explained."""
     today = timezone.localdate()
     activities = [entry.activity for entry in selectors.activities_with_grids(today)]
-    form = forms.SimulatorForm(request.GET or None, activities=activities)
+    # Other parameters (a campaign's utm_source…) leave the form blank, without errors.
+    asked = any(name in request.GET for name in forms.SimulatorForm.base_fields)
+    form = forms.SimulatorForm(request.GET if asked else None, activities=activities)
     result = grid = None
     status = 200
-    if request.GET and form.is_valid():
+    if asked and form.is_valid():
         day = form.cleaned_data["day"] or today
         grid = selectors.grid_on(form.cleaned_data["activity"], day)
         if grid is None:
             form.add_error(
                 "day",
                 _("Aucune grille tarifaire de cette activité ne s'applique le %(date)s.")
-                % {"date": day.strftime("%d/%m/%Y")},
+                % {"date": rules.french_date(day)},
             )
             status = 400
         else:
@@ -327,7 +304,7 @@ def simulator(request):
                 form.cleaned_data["qf"],
                 resident=form.cleaned_data["resident"] == "oui",
             )
-    elif request.GET:
+    elif asked:
         status = 400
     return render(
         request,

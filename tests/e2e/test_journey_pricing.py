@@ -139,7 +139,9 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
             "29 232 € / 12 mois / 3 parts = 812 €"
         )
         expect(
-            agent_page.get_by_role("link", name="Ouvrir avis d'imposition (PDF, nouvel onglet)")
+            agent_page.get_by_role(
+                "link", name="Ouvrir le document « Avis d'imposition » (PDF, nouvel onglet)"
+            )
         ).to_be_visible()
         expect(agent_page.get_by_label("Quotient familial retenu (en euros)")).to_have_value("812")
         axe_check(agent_page)
@@ -233,9 +235,9 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         expect(page.get_by_label("Nom de naissance")).to_have_value("Martin")
         axe_check(page)
         page.get_by_label("Date de naissance").fill("1988-03-14")
-        page.get_by_label(
-            "Code INSEE de votre commune de naissance (si vous êtes né en France)"
-        ).fill("51108")
+        page.get_by_label("Code INSEE de votre commune de naissance (naissance en France)").fill(
+            "51108"
+        )
         page.get_by_label("J'autorise la mairie à consulter mon quotient familial").check()
         page.get_by_role("button", name="Envoyer").click()
         expect(page.get_by_role("status")).to_contain_text(
@@ -272,7 +274,8 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         expect(
             agent_page.get_by_role(
                 "img",
-                name="Attestation de quotient familial (CAF ou MSA) déposé par la famille (ouvrir en grand)",
+                name="Attestation de quotient familial (CAF ou MSA) : document déposé par la famille "
+                "(ouvrir en grand)",
             )
         ).to_be_visible()
         axe_check(agent_page)

@@ -3,7 +3,8 @@ MSA by identity), with the documented payloads: the connector is tested over rea
 
 The answer depends on the birth name asked for: MARTIN → QF 812 (CNAF), ROUX → QF 150
 (MSA), INCONNU → 404, PANNE → 502, LENTE → no answer before the timeout, QUOTA → 429,
-BIZARRE → a 200 that is not JSON, SANSLIEU → 422. A wrong token gets 401.
+BIZARRE → a 200 that is not JSON, ENORME → a 200 with an absurd QF, SANSLIEU → 422. A
+wrong token gets 401.
 
 The 200, 404, 429 and 502 bodies are those of the documented staging cases of
 /v3/dss/quotient_familial/identite; the 401 and 422 bodies use the same documented
@@ -130,6 +131,8 @@ class FakeApiParticulier:
                     return self._send(200, success(812, "CNAF"))
                 if name == "ROUX":
                     return self._send(200, success(150, "MSA"))
+                if name == "ENORME":
+                    return self._send(200, success(10**10, "CNAF"))
                 if name == "PANNE":
                     return self._send(502, BAD_GATEWAY)
                 if name == "QUOTA":

@@ -72,11 +72,13 @@ def test_born_abroad_sends_the_country_only(api):
         ("PANNE", api_particulier.Unavailable, 502, "pas possible pour le moment"),
         ("QUOTA", api_particulier.Unavailable, 429, "très sollicité"),
         ("BIZARRE", api_particulier.Unavailable, 200, "pas possible pour le moment"),
+        ("ENORME", api_particulier.Unavailable, 200, "pas possible pour le moment"),
         ("SANSLIEU", api_particulier.BadQuery, 422, "Le code COG de la commune de naissance"),
     ],
 )
 def test_errors_become_messages_for_the_family(api, name, error, status, words):
-    """404, 422, 429, 5xx and a broken answer each give a clear French message."""
+    """404, 422, 429, 5xx, a broken answer and an absurd figure each give a clear French
+    message."""
     with pytest.raises(error) as raised:
         api_particulier.quotient_familial(identity(name))
     assert raised.value.status == status

@@ -157,9 +157,6 @@ def test_a_document_can_be_added_to_the_pending_declaration(citizen_client, fami
 
 def test_no_declaration_means_the_highest_rate_from_next_month(citizen_client, family, regie):
     """« Je ne déclare pas mes revenus »: a family with a QF pays the highest rate from the 1st."""
-    response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"})
-    assert response.status_code == 400
-    assert "le tarif le plus élevé s'applique déjà" in page_text(response)
     services.quotient_record(family=family, qf=812, starts_on=date(2026, 9, 1), actor=regie)
     response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"}, follow=True)
     assert "le tarif le plus élevé s'appliquera à partir du 1er décembre 2026" in visible_text(
@@ -168,6 +165,52 @@ def test_no_declaration_means_the_highest_rate_from_next_month(citizen_client, f
     last = FamilyQuotient.objects.filter(family=family).order_by("starts_on").last()
     assert (last.qf, last.starts_on, last.method) == (None, date(2026, 12, 1), "aucune")
     assert not Demarche.objects.exists()
+
+
+def test_choosing_not_to_declare_completes_point_9(citizen_client, family):
+    """A family without a QF that chooses not to declare: the choice is kept from today, the
+    card's home stops asking for it, and choosing it again is explained."""
+    card = reverse("families:card")
+    assert "déclarez vos revenus ou votre quotient familial" in visible_text(
+        citizen_client.get(card)
+    )
+    response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"}, follow=True)
+    page = visible_text(response)
+    assert "C'est noté : le tarif le plus élevé s'applique." in page
+    assert "Vous avez choisi de ne pas déclarer vos revenus depuis le 20 novembre 2026" in page
+    record = FamilyQuotient.objects.get(family=family)
+    assert (record.qf, record.starts_on, record.method) == (None, date(2026, 11, 20), "aucune")
+    assert "déclarez vos revenus ou votre quotient familial" not in visible_text(
+        citizen_client.get(card)
+    )
+    response = citizen_client.post(reverse("pricing:declare_none"), {"confirm": "on"})
+    assert response.status_code == 400
+    assert "Vous avez déjà choisi de ne pas déclarer vos revenus" in page_text(response)
+    assert FamilyQuotient.objects.filter(family=family).count() == 1
+
+
+def test_the_declaration_page_runs_a_fixed_number_of_queries(
+    citizen_client, family, citizen, regie, django_assert_max_num_queries
+):
+    """Two children or seven, one QF period or four: the same number of queries."""
+    from espace_citoyen.families.factories import ChildFactory
+
+    services.quotient_record(family=family, qf=900, starts_on=date(2026, 6, 1), actor=regie)
+    services.declaration_submit_caf(family=family, actor=citizen, qf=812, attestation=pdf_upload())
+    url = reverse("pricing:declare")
+    citizen_client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        citizen_client.get(url)
+    for _index in range(5):
+        ChildFactory(family=family)
+    for month in (7, 8, 9):
+        services.quotient_record(
+            family=family, qf=800 + month, starts_on=date(2026, month, 1), actor=regie
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = visible_text(citizen_client.get(url))
+    assert "Quotient familial en vigueur : 809 € , depuis le 1er septembre 2026." in page
+    assert "Ma déclaration en cours d'examen" in page
 
 
 def test_pages_need_a_login_and_a_family(client, citizen_client, citizen):
@@ -243,13 +286,14 @@ def test_without_consent_nothing_is_asked(citizen_client, family, api):
     [
         ("Inconnu", "Aucun dossier de la CAF ou de la MSA ne correspond à ces informations"),
         ("Panne", "n'est pas possible pour le moment"),
+        ("Enorme", "n'est pas possible pour le moment"),
         ("Lente", "n'a pas répondu à temps"),
     ],
 )
 def test_api_failures_are_explained_and_nothing_is_saved(
     citizen_client, family, api, name, message
 ):
-    """Not found, down or slow: a message on the form, the attestation as fallback."""
+    """Not found, down, slow or absurd: a message on the form, the attestation as fallback."""
     response = citizen_client.post(reverse("pricing:declare_api"), {**API_FORM, "birth_name": name})
     assert response.status_code == 400
     assert message in page_text(response)

@@ -142,7 +142,7 @@ def test_a_valid_grid_is_saved_and_its_creation_kept(admin_client, admin_user, c
     ]
     change = GridChange.objects.get()
     assert (change.actor, change.action, change.grid) == (admin_user, "création", grid)
-    assert change.changes["tranches"] == ["", "de 0 € à 234 €: 0,13 € ; 235 € et plus: 0,85 €"]
+    assert change.changes["tranches"] == ["", "de 0 € à 234 € : 0,13 € ; 235 € et plus : 0,85 €"]
 
 
 def test_a_change_is_kept_with_before_and_after(
@@ -201,6 +201,35 @@ def test_the_grids_listing_is_for_the_regie_and_administrators(client, agent, pa
     assert "Tranche 4 : quotient familial de 549 € à 959 €" in page
 
 
+def test_the_grids_listing_runs_a_fixed_number_of_queries(
+    client, regie, paris_grid, admin_user, django_assert_max_num_queries
+):
+    """One grid or four, one change or many: the same number of queries."""
+    from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
+
+    client.force_login(regie)
+    url = reverse("backoffice:pricing_grids")
+    client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        client.get(url)
+    for name in ("Mercredi", "Vacances", "Étude"):
+        activity = paris_grid.activity.__class__.objects.create(
+            name=name, kind="mercredi", school_year=paris_grid.activity.school_year, capacity=10
+        )
+        services.tariff_grid_create(
+            activity=activity,
+            kind=rules.BRACKETS,
+            valid_from=date(2026, 9, 1),
+            brackets=PARIS_BRACKETS,
+            non_resident_price=paris_grid.non_resident_price,
+            actor=admin_user,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = visible_text(client.get(url))
+    assert "Étude — grille à partir du 01/09/2026 (en vigueur)" in page
+    assert page.count("Alex Administrateur") == 3
+
+
 def test_the_service_refuses_a_wrong_grid_and_saves_nothing(evening, canteen):
     """The same checks when a grid is created by code (demo, imports)."""
     with pytest.raises(ApplicationError, match="Le prix plancher"):
@@ -222,6 +251,25 @@ def test_the_service_refuses_a_wrong_grid_and_saves_nothing(evening, canteen):
             non_resident_price=Decimal("5"),
         )
     assert not TariffGrid.objects.exists() and not GridChange.objects.exists()
+
+
+def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
+    """Saved by code that skips the checks, a taux d'effort grid still needs its figures."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    grid = TariffGrid(
+        activity=evening,
+        kind=rules.EFFORT_RATE,
+        valid_from=date(2026, 9, 1),
+        ceiling_price=Decimal("4.50"),
+        non_resident_price=Decimal("5.20"),
+    )
+    with pytest.raises(ValidationError, match="demande un taux, un plancher et un plafond"):
+        grid.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        grid.save()
+    assert not TariffGrid.objects.exists()
 
 
 def test_the_demo_is_idempotent(db, commune):

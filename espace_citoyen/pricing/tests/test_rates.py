@@ -97,7 +97,20 @@ def test_a_family_outside_the_commune_pays_the_non_resident_price(
     client.force_login(citizen)
     with at(2026, 11, 20, 10, 0):
         page = visible_text(client.get(reverse("pricing:my_rates")))
-    assert "Tarif non-résident" in page
+    assert "Tarif non-résident : votre adresse, validée par le guichet, n'est pas dans la" in page
+    assert "7,50 € par séance Famille non résidente → tarif non-résident → 7,50 €" in page
+
+
+def test_an_address_not_yet_validated_gives_the_non_resident_price(
+    client, citizen, commune, regie, paris_grid
+):
+    """An address in the commune that the guichet has not validated yet does not count."""
+    family = family_create(user=citizen, postal_code="99999", address_validated_on=None)
+    services.quotient_record(family=family, qf=812, starts_on=date(2026, 9, 1), actor=regie)
+    client.force_login(citizen)
+    with at(2026, 11, 20, 10, 0):
+        page = visible_text(client.get(reverse("pricing:my_rates")))
+    assert "Tarif non-résident : votre adresse n'a pas encore été validée par le guichet." in page
     assert "7,50 € par séance Famille non résidente → tarif non-résident → 7,50 €" in page
 
 
@@ -181,6 +194,7 @@ def test_the_simulator_matches_the_personal_rate(
     services.quotient_record(family=family, qf=1100, starts_on=date(2026, 9, 1), actor=regie)
     with at(2026, 11, 20, 10, 0):
         rates = selectors.personal_rates(family, today=date(2026, 11, 20))
+        assert [line.price.display for line in rates.lines] == ["3,62 €", "3,96 €"]
         for line in rates.lines:
             page = visible_text(
                 client.get(
@@ -197,21 +211,34 @@ def test_the_simulator_matches_the_personal_rate(
     [
         ({"qf": "-3", "resident": "oui"}, "Le quotient familial ne peut pas être négatif"),
         ({"qf": "beaucoup", "resident": "oui"}, "Saisissez un nombre entier d'euros"),
+        ({"qf": "12,5", "resident": "oui"}, "Saisissez un nombre entier d'euros"),
+        ({"qf": "99999999999999999999", "resident": "oui"}, "paraît erroné"),
         (
             {"qf": "812", "resident": "oui", "day": "2030-01-01"},
-            "Aucune grille tarifaire de cette activité ne s'applique le 01/01/2030",
+            "Aucune grille tarifaire de cette activité ne s'applique le 1er janvier 2030",
         ),
+        ({"qf": "812", "resident": "oui", "day": "31/02/2027"}, "Saisissez une date valide"),
         ({"qf": "812"}, "Ce champ est obligatoire"),
+        ({"activity": "999999", "qf": "812", "resident": "oui"}, "Sélectionnez un choix valide"),
+        ({"activity": "cantine", "qf": "812", "resident": "oui"}, "Sélectionnez un choix valide"),
     ],
 )
 def test_the_simulator_explains_bad_input(client, paris_grid, params, message):
-    """Bad input: a clear message, never an error page."""
+    """Bad input, an unknown activity included: a clear message, never an error page."""
     with at(2026, 11, 20, 10, 0):
         response = client.get(
             reverse("pricing:simulator"), {"activity": paris_grid.activity_id, **params}
         )
     assert response.status_code == 400
     assert message in visible_text(response)
+
+
+def test_the_simulator_ignores_other_parameters(client, paris_grid):
+    """A link with other parameters (a campaign's) shows the blank form, without errors."""
+    with at(2026, 11, 20, 10, 0):
+        response = client.get(reverse("pricing:simulator"), {"utm_source": "lettre"})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" not in visible_text(response)
 
 
 def test_the_simulator_knows_next_year_grid(client, paris_grid_2027):

@@ -92,6 +92,25 @@ def test_taux_d_effort_stays_between_floor_and_ceiling(grid, qf):
     assert grid.floor_price <= price <= grid.ceiling_price
 
 
+@given(grid=effort_grids(), qf=qfs)
+def test_taux_d_effort_explanation_agrees_with_the_amount(grid, qf):
+    """The product shown is the amount unless it is below the floor or above the ceiling,
+    and the explanation says which."""
+    price = rules.unit_price(grid, qf, resident=True)
+    product = rules.round_cents(D(qf) * grid.effort_rate / 100)
+    shown = f"= {rules.money(product)}, "
+    assert shown in price.explanation
+    if product < grid.floor_price:
+        assert "sous le plancher" in price.explanation
+        assert price.amount == grid.floor_price
+    elif product > grid.ceiling_price:
+        assert "au-dessus du plafond" in price.explanation
+        assert price.amount == grid.ceiling_price
+    else:
+        assert "entre" in price.explanation
+        assert price.amount == product
+
+
 @given(grid=bracket_grids(), qf=qfs)
 def test_every_qf_falls_in_exactly_one_bracket(grid, qf):
     """Valid brackets pass the checks, and any QF ≥ 0 is in exactly one of them."""
@@ -190,7 +209,12 @@ def test_bracket_explanation():
         (300, "2.60", "300 € × 0,36 % = 1,08 €, sous le plancher → 2,60 €"),
         (1500, "4.50", "1 500 € × 0,36 % = 5,40 €, au-dessus du plafond → 4,50 €"),
         (723, "2.60", "723 € × 0,36 % = 2,60 €, entre 2,60 € et 4,50 €"),
+        (722, "2.60", "722 € × 0,36 % = 2,60 €, entre 2,60 € et 4,50 €"),  # 2,5992 €
+        (721, "2.60", "721 € × 0,36 % = 2,60 €, entre 2,60 € et 4,50 €"),  # 2,5956 €
+        (720, "2.60", "720 € × 0,36 % = 2,59 €, sous le plancher → 2,60 €"),
         (1250, "4.50", "1 250 € × 0,36 % = 4,50 €, entre 2,60 € et 4,50 €"),
+        (1251, "4.50", "1 251 € × 0,36 % = 4,50 €, entre 2,60 € et 4,50 €"),  # 4,5036 €
+        (1252, "4.50", "1 252 € × 0,36 % = 4,51 €, au-dessus du plafond → 4,50 €"),
         (1000, "3.60", "1 000 € × 0,36 % = 3,60 €, entre 2,60 € et 4,50 €"),
     ],
 )

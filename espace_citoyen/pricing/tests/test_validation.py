@@ -84,6 +84,13 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     assert "6 déclarations à traiter" in visible_text(response)
 
 
+def test_an_empty_queue_says_so(regie_client):
+    """No declaration: « Aucune déclaration à traiter. », or « Aucune déclaration. » for all."""
+    url = reverse("backoffice:pricing_declarations")
+    assert "Aucune déclaration à traiter." in visible_text(regie_client.get(url))
+    assert "Aucune déclaration." in visible_text(regie_client.get(url, {"toutes": "1"}))
+
+
 def test_the_validation_screen_shows_documents_beside_the_figures(regie_client, family, citizen):
     """PDFs open in a new tab, images are shown; the figures and the calculation beside."""
     with at(2026, 11, 18, 9, 0):
@@ -100,6 +107,8 @@ def test_the_validation_screen_shows_documents_beside_the_figures(regie_client, 
     assert f'href="/backoffice/justificatifs/{documents[0].pk}/fichier/" target="_blank"' in page
     assert f'<img src="/backoffice/justificatifs/{documents[1].pk}/fichier/"' in page
     text = visible_text(response)
+    assert "Ouvrir le document « Avis d'imposition » (PDF, nouvel onglet)" in text
+    assert "Document déposé le 18/11/2026 par Camille Martin, à vérifier." in text
     assert "29 232 € / 12 mois / 3 parts = 812 €" in text
     assert "Le quotient retenu s'appliquera à partir du 1er décembre 2026" in text
     assert (
@@ -123,7 +132,7 @@ def test_validated_on_the_20th_applies_from_the_first_of_next_month(
     assert (record.qf, record.starts_on, record.ends_before) == (812, date(2026, 12, 1), None)
     declaration.demarche.refresh_from_db()
     assert declaration.demarche.status == "acceptee"
-    assert all(d.status == DocumentStatus.ACCEPTED for d in declaration.demarche.documents.all())
+    assert [d.status for d in declaration.demarche.documents.all()] == [DocumentStatus.ACCEPTED]
     body = mailoutbox[-1].body
     assert "Votre quotient familial de 812 € est validé." in body
     assert "Il s'applique à vos tarifs à partir du 1er décembre 2026." in body
@@ -246,6 +255,32 @@ def test_quotient_search(regie_client, family, regie):
             regie_client.get(reverse("backoffice:pricing_quotients"), {"q": "Martin"})
         )
     assert family.number in page and "812 €" in page and "01/09/2026" in page
+
+
+def test_quotient_search_shows_today_s_qf_in_fixed_queries(
+    regie_client, family, regie, django_assert_max_num_queries
+):
+    """Each family found shows the QF in force today, not an ended or an announced one; one
+    family found or six, the same number of queries."""
+    services.quotient_record(family=family, qf=2000, starts_on=date(2026, 6, 1), actor=regie)
+    services.quotient_record(family=family, qf=1450, starts_on=date(2026, 9, 1), actor=regie)
+    services.quotient_record(family=family, qf=812, starts_on=date(2026, 12, 1), actor=regie)
+    url = reverse("backoffice:pricing_quotients")
+    with at(2026, 11, 20, 10, 0):
+        with django_assert_max_num_queries(12) as one:
+            page = visible_text(regie_client.get(url, {"q": "Martin"}))
+        assert "1 famille pour « Martin »" in page
+        assert "1 450 € 01/09/2026" in page
+        assert "2 000 €" not in page and "812 €" not in page
+        for index in range(5):
+            other = family_create(children=index + 1)
+            services.quotient_record(
+                family=other, qf=300 + index, starts_on=date(2026, 9, 1), actor=regie
+            )
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            page = visible_text(regie_client.get(url, {"q": "Martin"}))
+    assert "6 familles pour « Martin »" in page
+    assert "304 €" in page
 
 
 def test_the_regie_home_lists_its_pricing_screens(regie_client):
