@@ -203,6 +203,8 @@ def demarche_message(*, demarche: Demarche, author, text: str, internal: bool = 
         visible_to_family=not internal,
     )
     Demarche.objects.filter(pk=demarche.pk).update(updated_at=timezone.now())
+    if not by_agent:
+        _family_answered(demarche, actor=author)
     if by_agent and not internal:
         contacts = owner_kind(demarche.owner).contacts(demarche.owner)
         if contacts:
@@ -228,7 +230,7 @@ def demarche_set_place(*, demarche: Demarche, place: str) -> None:
 def demarche_event_document(*, demarche: Demarche, actor, label: str) -> DemarcheEvent:
     """Record on the timeline that a document was added (the document itself lives in
     the families app)."""
-    return DemarcheEvent.objects.create(
+    event = DemarcheEvent.objects.create(
         demarche=demarche,
         actor=actor,
         actor_is_agent=_is_agent(actor),
@@ -236,3 +238,30 @@ def demarche_event_document(*, demarche: Demarche, actor, label: str) -> Demarch
         text=label,
         visible_to_family=True,
     )
+    if not _is_agent(actor):
+        _family_answered(demarche, actor=actor)
+    return event
+
+
+def _family_answered(demarche: Demarche, *, actor) -> None:
+    """The family answered a request for documents: the démarche goes back to « en
+    cours d'instruction » and the agent in charge is told by e-mail."""
+    demarche = _locked(demarche)
+    if demarche.status != Status.AWAITING_DOCUMENTS:
+        return
+    demarche = _move(
+        demarche,
+        to=Status.IN_PROGRESS,
+        actor=actor,
+        text=_("La famille a répondu à la demande de pièces."),
+    )
+    if demarche.assigned_to_id and demarche.assigned_to.email:
+        notify(
+            "demarches/mail/family_answered",
+            to=demarche.assigned_to.email,
+            context={
+                "demarche": demarche,
+                "link": settings.SITE_URL
+                + reverse("backoffice:demarche", args=[demarche.reference]),
+            },
+        )

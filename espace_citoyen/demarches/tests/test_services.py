@@ -72,3 +72,20 @@ def test_refusal_needs_a_reason_and_decisions_are_final(filed, agent):
 def test_a_family_cannot_write_an_internal_note(filed, citizen):
     with pytest.raises(ApplicationError, match="Seuls les agents"):
         services.demarche_message(demarche=filed, author=citizen, text="x", internal=True)
+
+
+def test_the_familys_answer_reopens_the_instruction_and_tells_the_agent(
+    filed, citizen, agent, django_capture_on_commit_callbacks, mailoutbox
+):
+    """After « en attente de pièces », a message or a document from the family puts the
+    démarche back « en cours d'instruction » and e-mails the agent in charge."""
+    guichet = agent(Role.GUICHET)
+    services.demarche_take_charge(demarche=filed, agent=guichet)
+    services.demarche_request_documents(demarche=filed, agent=guichet, message="Le justificatif.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demarche_message(demarche=filed, author=citizen, text="Le voici en pièce jointe.")
+    filed.refresh_from_db()
+    assert filed.status == "en_cours"
+    to_agent = [m for m in mailoutbox if m.to == [guichet.email]]
+    assert len(to_agent) == 1 and "la famille a répondu" in to_agent[0].subject
+    assert f"/backoffice/demarches/{filed.reference}/" in to_agent[0].body
