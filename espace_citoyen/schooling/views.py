@@ -128,8 +128,9 @@ def derogation(request):
     motives = selectors.motives_active()
     initial = {}
     wanted = request.GET.get("inscription", "")
-    if wanted.isdigit() and any(e.pk == int(wanted) for e in enrolments):
-        initial["enrolment"] = int(wanted)
+    chosen = next((e for e in enrolments if str(e.pk) == wanted), None)
+    if chosen is not None:
+        initial["enrolment"] = chosen.pk
     elif len(enrolments) == 1:
         initial["enrolment"] = enrolments[0].pk
     form = DerogationForm(

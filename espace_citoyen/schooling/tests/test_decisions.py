@@ -2,6 +2,8 @@
 refused (with the appeal route) or accepted (the enrolment moves school)."""
 
 import io
+import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -11,7 +13,7 @@ from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, visible_text
 from espace_citoyen.demarches import services as demarches
-from espace_citoyen.families.factories import family_create
+from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import DerogationMotive, Enrolment
 
@@ -262,3 +264,20 @@ def test_agents_of_other_roles_cannot_see_school_demarches(client, enrolment, ag
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("wanted", ["²", "9" * 5000, "abc", "-1"])
+def test_derogation_page_ignores_an_odd_enrolment_in_its_address(
+    citizen, citizen_client, family, enrolment, year, wanted
+):
+    """The link from an enrolment preselects it; any other value is ignored, never an error."""
+    brother = ChildFactory(family=family, first_name="Hugo", birth_date=date(2019, 3, 3))
+    second = services.enrolment_submit(
+        family=family, child=brother, school_year=year, actor=citizen
+    )
+    url = reverse("schooling:derogation")
+    page = page_text(citizen_client.get(url, {"inscription": second.pk}))
+    assert re.search(rf'name="enrolment" value="{second.pk}"[^>]*checked', page)
+    response = citizen_client.get(url, {"inscription": wanted})
+    assert response.status_code == 200
+    assert not re.search(r'name="enrolment"[^>]*checked', page_text(response))
