@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.core.errors import ApplicationError
@@ -107,7 +108,11 @@ class SectorImportRejected(ApplicationError):
 
     def __init__(self, report: rules.CsvReport):
         super().__init__(
-            _("Le fichier contient %(n)d erreur(s) : rien n'a été importé.")
+            ngettext(
+                "Le fichier contient %(n)d erreur : rien n'a été importé.",
+                "Le fichier contient %(n)d erreurs : rien n'a été importé.",
+                len(report.errors),
+            )
             % {"n": len(report.errors)},
             field="file",
         )

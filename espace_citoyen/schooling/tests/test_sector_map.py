@@ -100,9 +100,32 @@ def test_import_page_reports_errors_per_line(school_data, agent_client):
     )
     assert response.status_code == 400
     text = page_text(response)
-    assert "Le fichier contient 2 erreur(s) : rien n'a été importé." in text
+    assert "Le fichier contient 2 erreurs : rien n'a été importé." in text
     assert "chevauche la ligne 2" in text
     assert "« deux » n'est pas un numéro valable" in text
+    assert SectorRule.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "rue Pasteur;tous;1;99999999999;École primaire du Centre\n".encode(),
+        "rue Pasteur;tous;²;;École primaire du Centre\n".encode(),
+        b"rue Pasteur;tous;1;;" + b"x" * 200_000 + b"\n",
+    ],
+    ids=["beyond-the-database", "superscript-digit", "huge-cell"],
+)
+def test_import_page_reports_odd_files_instead_of_failing(school_data, agent_client, content):
+    """A number beyond what the database keeps, a « ² », a cell of 200 kB: the page
+    reports the line (400), the map is unchanged."""
+    client = agent_client(Role.SCOLAIRE)
+    count = SectorRule.objects.count()
+    response = client.post(
+        reverse("backoffice:school_sector_import"),
+        {"file": SimpleUploadedFile("carte.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 400
+    assert "Le fichier contient 1 erreur : rien n'a été importé." in page_text(response)
     assert SectorRule.objects.count() == count
 
 
