@@ -14,7 +14,6 @@ from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response
-from espace_citoyen.demarches.rules import Status
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
 from espace_citoyen.schooling.forms import (
@@ -310,10 +309,10 @@ def campaign_edit(request, pk: int):
 @agent_required(Role.SCOLAIRE)
 def certificate(request, reference: str):
     enrolment = (
-        Enrolment.objects.filter(demarche__reference=reference, active=True)
+        Enrolment.objects.filter(demarche__reference=reference)
         .select_related("demarche", "child", "school", "school_year", "family")
         .first()
     )
-    if enrolment is None or enrolment.demarche.status != Status.ACCEPTED:
+    if enrolment is None or not enrolment.certificate_available:
         raise Http404
     return pdf_response(certificate_render(enrolment), certificate_filename(enrolment))

@@ -27,7 +27,7 @@ def _enrolment_context(demarche, agent: bool) -> dict:
     for paper in papers:
         paper.links = [(document, _document_url(document, agent)) for document in paper.documents]
     certificate_url = ""
-    if demarche.status == Status.ACCEPTED and enrolment.active:
+    if enrolment.certificate_available:
         certificate_url = reverse(
             "backoffice:school_certificate" if agent else "schooling:certificate",
             args=[demarche.reference],

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.demarches.rules import Status
 from espace_citoyen.schooling.rules import (
     LEVEL_ORDER,
     LEVELS_BY_KIND,
@@ -269,6 +270,12 @@ class Enrolment(models.Model):
     @property
     def by_derogation(self) -> bool:
         return self.school_id != self.sector_school_id
+
+    @property
+    def certificate_available(self) -> bool:
+        """The certificat d'inscription exists once the enrolment is accepted, and as long
+        as it counts (needs `demarche`)."""
+        return self.active and self.demarche.status == Status.ACCEPTED
 
 
 class DerogationMotive(models.Model):

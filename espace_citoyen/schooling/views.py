@@ -239,6 +239,6 @@ def documents(request, reference: str):
 @require_GET
 def certificate(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
-    if derogation is not None or demarche.status != "acceptee" or not enrolment.active:
+    if derogation is not None or not enrolment.certificate_available:
         raise Http404
     return pdf_response(certificate_render(enrolment), certificate_filename(enrolment))
