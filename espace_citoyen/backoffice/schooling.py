@@ -250,9 +250,7 @@ def reference(request):
         {
             "school": school,
             "accepted": counts.get(school.pk, 0),
-            "places_left": None
-            if school.capacity is None
-            else school.capacity - counts.get(school.pk, 0),
+            "places_left": rules.places_left(school.capacity, counts.get(school.pk, 0)),
         }
         for school in School.objects.all()
     ]

@@ -120,6 +120,15 @@ def allowed_levels(birth_date: date, rentree: date) -> list[str]:
     return LEVEL_ORDER[lowest : index + 2]
 
 
+# --- places -------------------------------------------------------------------------------
+
+
+def places_left(capacity: int | None, accepted: int) -> int | None:
+    """Places left at a school for a year: its capacity minus the accepted enrolments
+    (negative when it is over capacity); None when the capacity is not set."""
+    return None if capacity is None else capacity - accepted
+
+
 # --- campaign window ----------------------------------------------------------------------
 
 

@@ -272,7 +272,7 @@ def places_left(school: School, school_year) -> int | None:
     """Places left at the school for the year (None when its capacity is not set)."""
     if school.capacity is None:
         return None
-    return school.capacity - accepted_counts(school_year).get(school.pk, 0)
+    return rules.places_left(school.capacity, accepted_counts(school_year).get(school.pk, 0))
 
 
 # --- the commission -----------------------------------------------------------------------
@@ -312,7 +312,7 @@ def commission(school_year) -> list[CommissionSchool]:
             groups[school.pk] = CommissionSchool(
                 school=school,
                 accepted=accepted,
-                places_left=None if school.capacity is None else school.capacity - accepted,
+                places_left=rules.places_left(school.capacity, accepted),
                 requests=[],
             )
         groups[school.pk].requests.append(request)
