@@ -359,9 +359,14 @@ def open_derogation(enrolment) -> Derogation | None:
     )
 
 
-def may_ask_derogation(enrolment: Enrolment) -> bool:
-    """A dérogation may be asked for an enrolment submitted, examined or accepted."""
-    return enrolment.active and enrolment.demarche.status in ACTIVE_STATUSES
+def may_ask_derogation(enrolment: Enrolment, today: date) -> bool:
+    """A dérogation may be asked for an enrolment submitted, examined or accepted, for a
+    school year not over yet (needs `demarche` and `school_year`)."""
+    return (
+        enrolment.active
+        and enrolment.demarche.status in ACTIVE_STATUSES
+        and enrolment.school_year.end_date >= today
+    )
 
 
 # --- papers of an enrolment ---------------------------------------------------------------

@@ -411,7 +411,7 @@ def derogation_submit(
         .select_related("demarche", "child", "school", "school_year")
         .get(pk=enrolment.pk)
     )
-    if not selectors.may_ask_derogation(enrolment):
+    if not selectors.may_ask_derogation(enrolment, timezone.localdate()):
         raise ApplicationError(
             _("Cette inscription n'est plus en cours : inscrivez d'abord votre enfant."),
             field="enrolment",

@@ -123,7 +123,8 @@ def derogation(request):
     if family is None:
         return redirect("families:card")
     all_enrolments = selectors.enrolments_of_family(family)
-    enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e)]
+    today = timezone.localdate()
+    enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e, today)]
     schools = selectors.schools_active()
     motives = selectors.motives_active()
     initial = {}

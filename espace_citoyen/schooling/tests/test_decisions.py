@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -281,3 +282,25 @@ def test_derogation_page_ignores_an_odd_enrolment_in_its_address(
     response = citizen_client.get(url, {"inscription": wanted})
     assert response.status_code == 200
     assert not re.search(r'name="enrolment"[^>]*checked', page_text(response))
+
+
+def test_no_derogation_for_a_school_year_that_is_over(
+    citizen, citizen_client, family, child, school_data, schools, scolaire
+):
+    """An enrolment of a year that has ended is no longer offered for a dérogation, on the
+    page, on its démarche or through the service."""
+    last_year = school_data["years"]["2026-2027"]
+    with time_machine.travel("2026-04-01 10:00 +02:00", tick=False):
+        enrolment = services.enrolment_submit(
+            family=family, child=child, school_year=last_year, actor=citizen
+        )
+    demarches.demarche_accept(demarche=enrolment.demarche, agent=scolaire)
+    url = reverse("schooling:derogation")
+    detail = reverse("demarches:detail", args=[enrolment.demarche.reference])
+    assert "Demander une autre école" in page_text(citizen_client.get(detail))
+    with time_machine.travel("2027-07-04 10:00 +02:00", tick=False):
+        citizen_client.force_login(citizen)
+        assert "inscrivez d'abord votre enfant à l'école" in page_text(citizen_client.get(url))
+        assert "Demander une autre école" not in page_text(citizen_client.get(detail))
+        with pytest.raises(ApplicationError):
+            _derogation(citizen, family, enrolment, schools["jaures"])
