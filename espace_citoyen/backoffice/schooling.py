@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
 from espace_citoyen.core.pdf import pdf_response
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
@@ -134,7 +135,7 @@ def sector_export(request):
 @require_GET
 @agent_required(Role.SCOLAIRE)
 def commission(request):
-    years = list(SchoolYear.objects.order_by("start_date"))
+    years = selectors.school_years_all()
     form = YearFilter(request.GET or None, years=years)
     year = _year(form, years)
     if year is not None and not form.is_bound:
@@ -201,7 +202,7 @@ def _list_row(enrolment: Enrolment) -> list:
 @require_GET
 @agent_required(Role.SCOLAIRE)
 def school_lists(request):
-    years = list(SchoolYear.objects.order_by("start_date"))
+    years = selectors.school_years_all()
     schools = list(School.objects.all())
     form = ListFilter(request.GET or None, years=years, schools=schools)
     year = _year(form, years)
@@ -244,7 +245,8 @@ def school_lists(request):
 @require_GET
 @agent_required(Role.SCOLAIRE, Role.ADMINISTRATEUR)
 def reference(request):
-    year = selectors.school_year_default(timezone.localdate())
+    years = selectors.school_years_all()
+    year = selectors.school_year_default_among(years, timezone.localdate())
     counts = selectors.accepted_counts(year) if year else {}
     schools = [
         {
@@ -260,7 +262,7 @@ def reference(request):
         {
             "schools": schools,
             "year": year,
-            "years": SchoolYear.objects.order_by("start_date"),
+            "years": years,
             "is_admin": has_role(request.user, Role.ADMINISTRATEUR) and request.user.is_staff,
         },
     )
@@ -285,7 +287,7 @@ def campaign_edit(request, pk: int):
                 actor=request.user,
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
