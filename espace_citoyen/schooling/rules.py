@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from espace_citoyen.core.dates import french_date
 from espace_citoyen.core.text import fold, words
 
 
@@ -146,8 +146,8 @@ def campaign_closed_message(label: str, today: date, start: date | None, end: da
         ) % {"year": label}
     dates = {
         "year": label,
-        "start": date_format(start, "j F Y"),
-        "end": date_format(end, "j F Y"),
+        "start": french_date(start),
+        "end": french_date(end),
     }
     if today < start:
         return (

@@ -12,11 +12,11 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
 from espace_citoyen.demarches import services as demarches
@@ -92,7 +92,7 @@ def school_year_campaign_set(
     if end and end > school_year.end_date:
         raise ApplicationError(
             _("La campagne doit se terminer avant la fin de l'année scolaire (%(end)s).")
-            % {"end": date_format(school_year.end_date, "j F Y")},
+            % {"end": dates.french_date(school_year.end_date)},
             field="campaign_end",
         )
     school_year.full_clean()

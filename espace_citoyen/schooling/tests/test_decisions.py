@@ -75,7 +75,7 @@ def test_accepted_enrolment_gives_a_certificate_naming_the_school(
     assert "MARTIN Léa" in text
     assert "École primaire du Centre" in text
     assert "Cours préparatoire (CP)" in text
-    assert "2027-2028" in text
+    assert "Année scolaire 2027-2028 (rentrée le 1er septembre 2027)" in text
     citizen_client.force_login(citizen)
     family_page = page_text(
         citizen_client.get(reverse("demarches:detail", args=[enrolment.demarche.reference]))

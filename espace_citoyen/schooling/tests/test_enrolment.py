@@ -51,6 +51,7 @@ def test_enrolment_goes_to_the_sector_school_at_the_proposed_level(
     assert enrolment.demarche.status == "deposee"
     text = page_text(citizen_client.get(response["Location"]))
     assert "Inscription scolaire de Léa Martin en 2027-2028 (CP)" in text
+    assert "2027-2028 (rentrée le 1er septembre 2027)" in text
     assert "Demandée" in text  # papers requested, not required
     assert mailoutbox[-1].to == [family.guardians.first().email]
 

@@ -80,6 +80,14 @@ def test_closed_campaign_message_gives_the_dates():
     assert "pas encore ouvertes" in message and "2 novembre 2026" in message
 
 
+def test_the_first_of_the_month_is_written_1er():
+    """French writes « 1er mars », not « 1 mars »."""
+    message = rules.campaign_closed_message(
+        "2027-2028", date(2027, 4, 2), date(2026, 12, 1), date(2027, 3, 1)
+    )
+    assert "du 1er décembre 2026 au 1er mars 2027" in message
+
+
 def test_places_left_is_capacity_minus_accepted():
     """Places left: capacity minus accepted pupils, negative when over; unknown without
     a capacity."""
