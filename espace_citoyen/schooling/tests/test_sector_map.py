@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -185,3 +186,20 @@ def test_other_roles_cannot_open_the_map(school_data, agent_client):
     client = agent_client(Role.REGIE)
     assert client.get(reverse("backoffice:school_sector")).status_code == 403
     assert client.get(reverse("backoffice:school_sector_export")).status_code == 403
+
+
+def test_each_street_heads_its_own_group_of_rules(school_data, agent_client):
+    """The map's table groups each street's rules in a row group headed by the street, so
+    a screen reader announces « avenue de la République » with its own rules only."""
+    client = agent_client(Role.SCOLAIRE)
+    page = page_text(client.get(reverse("backoffice:school_sector")))
+    streets = {rule.street_key for rule in SectorRule.objects.all()}
+    assert page.count("<tbody>") == len(streets) > 1
+    group = re.search(
+        r"<tbody>\s*<tr>\s*<th[^>]*>avenue de la République</th>.*?</tbody>", page, re.S
+    )
+    assert group is not None
+    assert (
+        group.group(0).count("<tr>")
+        == SectorRule.objects.filter(street="avenue de la République").count()
+    )
