@@ -9,14 +9,13 @@ from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.core.testing import page_text
+from espace_citoyen.core.testing import page_text, pdf_upload
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.families.factories import ChildFactory
 from espace_citoyen.families.models import Document
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import Enrolment
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 URL = reverse("schooling:enrol")
 
 
@@ -65,7 +64,7 @@ def test_documents_and_sworn_statements_are_kept_never_required(
         {
             "child": child.pk,
             "school_year": year.pk,
-            "document_domicile": SimpleUploadedFile("edf.pdf", PDF, "application/pdf"),
+            "document_domicile": pdf_upload("edf.pdf"),
             "sworn_statements": ["enfant"],
         },
     )
