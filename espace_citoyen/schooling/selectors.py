@@ -155,13 +155,18 @@ def sector_for_address(
         if len(school_ids) == 1:
             school_id = int(school_ids.pop())
             sector.schools[cycle] = next(r.school for r in street_rules if r.school_id == school_id)
+        elif not school_ids and parsed.number is None:
+            sector.problems[cycle] = _(
+                "Aucune école %(cycle)s n'est prévue pour « %(street)s » dans la carte "
+                "scolaire : contactez le service scolaire."
+            ) % {"cycle": rules.CYCLE_LABELS[cycle], "street": parsed.street}
         elif not school_ids:
             sector.problems[cycle] = _(
-                "Aucune école %(cycle)s n'est prévue pour le numéro %(number)s de « %(street)s » "
+                "Aucune école %(cycle)s n'est prévue pour le numéro %(number)d de « %(street)s » "
                 "dans la carte scolaire : contactez le service scolaire."
             ) % {
                 "cycle": rules.CYCLE_LABELS[cycle],
-                "number": parsed.number if parsed.number is not None else _("(sans numéro)"),
+                "number": parsed.number,
                 "street": parsed.street,
             }
         else:

@@ -428,7 +428,11 @@ def derogation_submit(
         )
     if requested_school.pk == enrolment.school_id:
         raise ApplicationError(
-            _("%(child)s est déjà inscrit(e) à : %(school)s.")
+            (
+                _("%(child)s est déjà inscrite à cette école (%(school)s).")
+                if enrolment.child.sex == "F"
+                else _("%(child)s est déjà inscrit à cette école (%(school)s).")
+            )
             % {"child": enrolment.child.first_name, "school": requested_school.name},
             field="requested_school",
         )

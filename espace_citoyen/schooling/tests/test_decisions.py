@@ -206,6 +206,13 @@ def test_derogation_to_a_school_without_the_level_is_refused(
     )
 
 
+def test_derogation_to_the_current_school_is_refused(citizen, family, enrolment, schools):
+    """Asking for the school the child is already enrolled in is refused, in plain French."""
+    with pytest.raises(ApplicationError) as error:
+        _derogation(citizen, family, enrolment, schools["centre"])
+    assert error.value.message == "Léa est déjà inscrite à cette école (École primaire du Centre)."
+
+
 def test_derogation_form_files_the_request(citizen_client, family, enrolment, schools):
     """The form files a dérogation démarche, shown with its motive and explanation."""
     response = citizen_client.post(

@@ -73,6 +73,23 @@ BAD_FILE = (
 ).encode()
 
 
+def test_a_cycle_missing_from_a_street_is_named(school_data, agent):
+    """A street served only by a maternelle has no élémentaire school, with or without a
+    number in the address: the message says so in plain French."""
+    services.sector_map_import(content=GOOD_FILE, filename="carte.csv", actor=agent(Role.SCOLAIRE))
+    with pytest.raises(selectors.SectorNotFound) as error:
+        _lookup("chemin des Vignes")
+    assert error.value.message == (
+        "Aucune école élémentaire n'est prévue pour « chemin des Vignes » dans la carte "
+        "scolaire : contactez le service scolaire."
+    )
+    with pytest.raises(selectors.SectorNotFound) as error:
+        _lookup("4 chemin des Vignes")
+    assert "Aucune école élémentaire n'est prévue pour le numéro 4 de « chemin des Vignes »" in (
+        error.value.message
+    )
+
+
 def test_import_replaces_the_whole_map(school_data, agent):
     """A good file replaces the map, and the import is recorded."""
     services.sector_map_import(content=GOOD_FILE, filename="carte.csv", actor=agent(Role.SCOLAIRE))
