@@ -338,10 +338,16 @@ def enrolment_document_add(
         raise ApplicationError(
             _("Joignez le document, ou cochez l'attestation sur l'honneur."), field="file"
         )
+    # Rows are locked in the order the démarche's decisions lock them (its démarche, then
+    # the enrolment), so that a paper added while an agent decides never deadlocks.
+    demarche = Demarche.objects.select_for_update().get(pk=enrolment.demarche_id)
     enrolment = (
-        Enrolment.objects.select_for_update().select_related("demarche").get(pk=enrolment.pk)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("family", "child")
+        .get(pk=enrolment.pk)
     )
-    if enrolment.demarche.status not in OPEN_STATUSES:
+    enrolment.demarche = demarche
+    if demarche.status not in OPEN_STATUSES:
         raise ApplicationError(
             _("Cette démarche est close : pour transmettre un document, contactez la mairie.")
         )
@@ -363,7 +369,9 @@ def enrolment_accept_check(*, demarche: Demarche, actor) -> None:
     """Hook run when the school service accepts an enrolment: the school must still
     welcome the level."""
     enrolment = (
-        Enrolment.objects.select_for_update().select_related("school").get(demarche=demarche)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(demarche=demarche)
     )
     problem = _school_offers_problem(enrolment.school, enrolment.level, what=_("L'école"))
     if problem:
@@ -406,8 +414,10 @@ def derogation_submit(
     service examines it (a commission may meet) and decides."""
     if enrolment.family_id != family.pk:
         raise ApplicationError(_("Cette inscription n'est pas sur votre carte famille."))
+    # The enrolment's row only (not its démarche, school or year): an agent deciding on the
+    # enrolment at the same moment holds its démarche and then waits for this row.
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("demarche", "child", "school", "school_year")
         .get(pk=enrolment.pk)
     )
@@ -510,11 +520,16 @@ def derogation_apply(*, demarche: Demarche, actor) -> None:
     """Hook run when a dérogation is accepted: the enrolment moves to the requested
     school (its certificate then names it)."""
     derogation = Derogation.objects.select_related("requested_school").get(demarche=demarche)
+    # The enrolment's démarche, then the enrolment: the order its own decisions lock them.
+    enrolment_demarche = Demarche.objects.select_for_update().get(
+        school_enrolment__pk=derogation.enrolment_id
+    )
     enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("demarche", "school")
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("school")
         .get(pk=derogation.enrolment_id)
     )
+    enrolment.demarche = enrolment_demarche
     if not enrolment.active or enrolment.demarche.status not in selectors.ACTIVE_STATUSES:
         raise ApplicationError(
             _("L'inscription %(reference)s n'est plus en cours : la dérogation est sans objet.")
