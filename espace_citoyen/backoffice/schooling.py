@@ -2,6 +2,8 @@
 sector school of an address), the dérogation commission, the lists for schools, the
 reference data (schools, campaign windows) and the enrolment certificate."""
 
+import re
+
 import tablib
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -29,16 +31,33 @@ from espace_citoyen.schooling.models import Enrolment, School, SchoolYear
 SECTOR_FILE_MAX_BYTES = 2 * 1024 * 1024
 
 
+# A text cell that a spreadsheet opening a CSV file would run as a formula (CWE-1236):
+# « =HYPERLINK(…) », « @SUM(…) », « -2+3 »… but not a phone number « +33 6… ».
+_FORMULA_START = re.compile(r"[=@\t\r]|[+-](?![\d\s])")
+
+
+def _inert(value):
+    """The cell as text a spreadsheet shows and never runs: a leading apostrophe before
+    what would start a formula (families type the names and addresses in these lists)."""
+    if isinstance(value, str) and _FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
 def _spreadsheet(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    """CSV (semicolons, UTF-8 with BOM: what French spreadsheets open right) or ODS."""
+    """CSV (semicolons, UTF-8 with BOM: what French spreadsheets open right) or ODS (typed
+    cells: text stays text)."""
     if fmt == "ods":
         response = HttpResponse(
             dataset.export("ods"), content_type="application/vnd.oasis.opendocument.spreadsheet"
         )
         extension = "ods"
     else:
+        inert = tablib.Dataset(
+            *[[_inert(cell) for cell in row] for row in dataset], headers=dataset.headers
+        )
         response = HttpResponse(
-            "\ufeff" + dataset.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8"
+            "\ufeff" + inert.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8"
         )
         extension = "csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
