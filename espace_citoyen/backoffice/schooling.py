@@ -2,6 +2,8 @@
 sector school of an address), the dérogation commission, the lists for schools, the
 reference data (schools, campaign windows) and the enrolment certificate."""
 
+import re
+
 import tablib
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -13,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.forms import apply_error
 from espace_citoyen.core.pdf import pdf_response
-from espace_citoyen.demarches.rules import Status
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
 from espace_citoyen.schooling.forms import (
@@ -29,16 +31,33 @@ from espace_citoyen.schooling.models import Enrolment, School, SchoolYear
 SECTOR_FILE_MAX_BYTES = 2 * 1024 * 1024
 
 
+# A text cell that a spreadsheet opening a CSV file would run as a formula (CWE-1236):
+# « =HYPERLINK(…) », « @SUM(…) », « -2+3 »… but not a phone number « +33 6… ».
+_FORMULA_START = re.compile(r"[=@\t\r]|[+-](?![\d\s])")
+
+
+def _inert(value):
+    """The cell as text a spreadsheet shows and never runs: a leading apostrophe before
+    what would start a formula (families type the names and addresses in these lists)."""
+    if isinstance(value, str) and _FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
 def _spreadsheet(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    """CSV (semicolons, UTF-8 with BOM: what French spreadsheets open right) or ODS."""
+    """CSV (semicolons, UTF-8 with BOM: what French spreadsheets open right) or ODS (typed
+    cells: text stays text)."""
     if fmt == "ods":
         response = HttpResponse(
             dataset.export("ods"), content_type="application/vnd.oasis.opendocument.spreadsheet"
         )
         extension = "ods"
     else:
+        inert = tablib.Dataset(
+            *[[_inert(cell) for cell in row] for row in dataset], headers=dataset.headers
+        )
         response = HttpResponse(
-            "\ufeff" + dataset.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8"
+            "\ufeff" + inert.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8"
         )
         extension = "csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
@@ -135,7 +154,7 @@ def sector_export(request):
 @require_GET
 @agent_required(Role.SCOLAIRE)
 def commission(request):
-    years = list(SchoolYear.objects.order_by("start_date"))
+    years = selectors.school_years_all()
     form = YearFilter(request.GET or None, years=years)
     year = _year(form, years)
     if year is not None and not form.is_bound:
@@ -202,7 +221,7 @@ def _list_row(enrolment: Enrolment) -> list:
 @require_GET
 @agent_required(Role.SCOLAIRE)
 def school_lists(request):
-    years = list(SchoolYear.objects.order_by("start_date"))
+    years = selectors.school_years_all()
     schools = list(School.objects.all())
     form = ListFilter(request.GET or None, years=years, schools=schools)
     year = _year(form, years)
@@ -245,15 +264,14 @@ def school_lists(request):
 @require_GET
 @agent_required(Role.SCOLAIRE, Role.ADMINISTRATEUR)
 def reference(request):
-    year = selectors.school_year_default(timezone.localdate())
+    years = selectors.school_years_all()
+    year = selectors.school_year_default_among(years, timezone.localdate())
     counts = selectors.accepted_counts(year) if year else {}
     schools = [
         {
             "school": school,
             "accepted": counts.get(school.pk, 0),
-            "places_left": None
-            if school.capacity is None
-            else school.capacity - counts.get(school.pk, 0),
+            "places_left": rules.places_left(school.capacity, counts.get(school.pk, 0)),
         }
         for school in School.objects.all()
     ]
@@ -263,7 +281,7 @@ def reference(request):
         {
             "schools": schools,
             "year": year,
-            "years": SchoolYear.objects.order_by("start_date"),
+            "years": years,
             "is_admin": has_role(request.user, Role.ADMINISTRATEUR) and request.user.is_staff,
         },
     )
@@ -288,7 +306,7 @@ def campaign_edit(request, pk: int):
                 actor=request.user,
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -310,10 +328,10 @@ def campaign_edit(request, pk: int):
 @agent_required(Role.SCOLAIRE)
 def certificate(request, reference: str):
     enrolment = (
-        Enrolment.objects.filter(demarche__reference=reference, active=True)
+        Enrolment.objects.filter(demarche__reference=reference)
         .select_related("demarche", "child", "school", "school_year", "family")
         .first()
     )
-    if enrolment is None or enrolment.demarche.status != Status.ACCEPTED:
+    if enrolment is None or not enrolment.certificate_available:
         raise Http404
     return pdf_response(certificate_render(enrolment), certificate_filename(enrolment))

@@ -2,8 +2,9 @@
 or a dérogation: the template context of the registered démarche types."""
 
 from django.urls import reverse
+from django.utils import timezone
 
-from espace_citoyen.demarches.rules import Status, is_open
+from espace_citoyen.demarches.rules import is_open
 from espace_citoyen.schooling import rules, selectors
 from espace_citoyen.schooling.services import DEMARCHE_ENROLMENT
 
@@ -27,7 +28,7 @@ def _enrolment_context(demarche, agent: bool) -> dict:
     for paper in papers:
         paper.links = [(document, _document_url(document, agent)) for document in paper.documents]
     certificate_url = ""
-    if demarche.status == Status.ACCEPTED and enrolment.active:
+    if enrolment.certificate_available:
         certificate_url = reverse(
             "backoffice:school_certificate" if agent else "schooling:certificate",
             args=[demarche.reference],
@@ -48,7 +49,7 @@ def _enrolment_context(demarche, agent: bool) -> dict:
         if agent or not is_open(demarche.status)
         else reverse("schooling:documents", args=[demarche.reference]),
         "derogation_url": ""
-        if agent or not enrolment.active or demarche.status == Status.CANCELLED
+        if agent or not selectors.may_ask_derogation(enrolment, timezone.localdate())
         else reverse("schooling:derogation") + f"?inscription={enrolment.pk}",
     }
 

@@ -1,7 +1,8 @@
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from espace_citoyen.core.dates import french_date
 from espace_citoyen.families.forms import DateInput, postal_code
 from espace_citoyen.schooling.models import RequestedDocument
 from espace_citoyen.schooling.rules import Level, level_label
@@ -61,8 +62,12 @@ class EnrolmentForm(forms.Form):
         self.fields["child"].choices = [
             (
                 child.pk,
-                f"{child.full_name}, né{'e' if child.sex == 'F' else ''} le "
-                f"{date_format(child.birth_date, 'j F Y')}",
+                (
+                    pgettext("girl", "%(name)s, née le %(date)s")
+                    if child.sex == "F"
+                    else pgettext("boy", "%(name)s, né le %(date)s")
+                )
+                % {"name": child.full_name, "date": french_date(child.birth_date)},
             )
             for child in children
         ]

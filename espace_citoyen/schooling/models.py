@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.demarches.rules import Status
 from espace_citoyen.schooling.rules import (
     LEVEL_ORDER,
     LEVELS_BY_KIND,
+    STREET_MAX_LENGTH,
     Level,
     Parity,
     Range,
@@ -124,8 +126,8 @@ class SectorRule(models.Model):
     """One line of the carte scolaire (code de l'éducation, L212-7): numbers of a street
     -> the school of that sector, for the cycles the school's kind serves."""
 
-    street = models.CharField(_("voie"), max_length=200)
-    street_key = models.CharField(max_length=200, db_index=True, editable=False)
+    street = models.CharField(_("voie"), max_length=STREET_MAX_LENGTH)
+    street_key = models.CharField(max_length=STREET_MAX_LENGTH, db_index=True, editable=False)
     parity = models.CharField(
         _("numéros"), max_length=7, choices=Parity.choices, default=Parity.ALL
     )
@@ -268,6 +270,12 @@ class Enrolment(models.Model):
     @property
     def by_derogation(self) -> bool:
         return self.school_id != self.sector_school_id
+
+    @property
+    def certificate_available(self) -> bool:
+        """The certificat d'inscription exists once the enrolment is accepted, and as long
+        as it counts (needs `demarche`)."""
+        return self.active and self.demarche.status == Status.ACCEPTED
 
 
 class DerogationMotive(models.Model):

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from espace_citoyen.core.dates import french_date
 from espace_citoyen.core.text import fold, words
 
 
@@ -120,6 +120,15 @@ def allowed_levels(birth_date: date, rentree: date) -> list[str]:
     return LEVEL_ORDER[lowest : index + 2]
 
 
+# --- places -------------------------------------------------------------------------------
+
+
+def places_left(capacity: int | None, accepted: int) -> int | None:
+    """Places left at a school for a year: its capacity minus the accepted enrolments
+    (negative when it is over capacity); None when the capacity is not set."""
+    return None if capacity is None else capacity - accepted
+
+
 # --- campaign window ----------------------------------------------------------------------
 
 
@@ -137,8 +146,8 @@ def campaign_closed_message(label: str, today: date, start: date | None, end: da
         ) % {"year": label}
     dates = {
         "year": label,
-        "start": date_format(start, "j F Y"),
-        "end": date_format(end, "j F Y"),
+        "start": french_date(start),
+        "end": french_date(end),
     }
     if today < start:
         return (
@@ -422,20 +431,46 @@ def decode_csv(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
+# A street number has at most five digits (as parse_address_line reads them); a name is
+# at most as long as the database column that keeps it.
+_HOUSE_NUMBER = re.compile(r"[0-9]{1,5}")
+STREET_MAX_LENGTH = 200
+
+
 def _number(value: str, *, line: int, label: str, errors: list) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not _HOUSE_NUMBER.fullmatch(value) or int(value) < 1:
         errors.append(
             (
                 line,
-                _("« %(value)s » n'est pas un numéro valable pour la colonne « %(column)s ».")
-                % {"value": value, "column": label},
+                _(
+                    "« %(value)s » n'est pas un numéro valable pour la colonne « %(column)s » "
+                    "(un nombre entier de 1 à 99999)."
+                )
+                % {"value": value[:20], "column": label},
             )
         )
         return None
     return int(value)
+
+
+def _csv_rows(text: str, delimiter: str):
+    """(line number, cells) of each row; a row the csv module cannot read (a cell longer
+    than its limit, a stray NUL) ends the file with an error row (number, None)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield number, None
+            return
+        yield number, row
 
 
 def parse_sector_csv(text: str, schools: dict[str, tuple[str, str]]) -> CsvReport:
@@ -447,8 +482,18 @@ def parse_sector_csv(text: str, schools: dict[str, tuple[str, str]]) -> CsvRepor
     report = CsvReport()
     sample = text[:2048]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for number, row in enumerate(reader, start=1):
+    for number, row in _csv_rows(text, delimiter):
+        if row is None:
+            report.errors.append(
+                (
+                    number,
+                    _(
+                        "Cette ligne ne peut pas être lue (une cellule est trop longue ou un "
+                        "guillemet n'est pas fermé) : la suite du fichier n'a pas été lue."
+                    ),
+                )
+            )
+            break
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
@@ -458,9 +503,12 @@ def parse_sector_csv(text: str, schools: dict[str, tuple[str, str]]) -> CsvRepor
             report.errors.append(
                 (
                     number,
-                    _(
+                    ngettext(
+                        "La ligne compte %(count)d colonne au lieu de 5 "
+                        "(voie ; parité ; du numéro ; au numéro ; école).",
                         "La ligne compte %(count)d colonnes au lieu de 5 "
-                        "(voie ; parité ; du numéro ; au numéro ; école)."
+                        "(voie ; parité ; du numéro ; au numéro ; école).",
+                        len(cells),
                     )
                     % {"count": len(cells)},
                 )
@@ -470,6 +518,14 @@ def parse_sector_csv(text: str, schools: dict[str, tuple[str, str]]) -> CsvRepor
         errors: list[tuple[int, str]] = []
         if not street_key(street):
             errors.append((number, _("Le nom de la voie est vide.")))
+        elif max(len(" ".join(street.split())), len(street_key(street))) > STREET_MAX_LENGTH:
+            errors.append(
+                (
+                    number,
+                    _("Le nom de la voie est trop long (%(max)d caractères au plus).")
+                    % {"max": STREET_MAX_LENGTH},
+                )
+            )
         parity = PARITY_WORDS.get(fold(parity_text))
         if parity is None:
             errors.append(

@@ -155,13 +155,18 @@ def sector_for_address(
         if len(school_ids) == 1:
             school_id = int(school_ids.pop())
             sector.schools[cycle] = next(r.school for r in street_rules if r.school_id == school_id)
+        elif not school_ids and parsed.number is None:
+            sector.problems[cycle] = _(
+                "Aucune école %(cycle)s n'est prévue pour « %(street)s » dans la carte "
+                "scolaire : contactez le service scolaire."
+            ) % {"cycle": rules.CYCLE_LABELS[cycle], "street": parsed.street}
         elif not school_ids:
             sector.problems[cycle] = _(
-                "Aucune école %(cycle)s n'est prévue pour le numéro %(number)s de « %(street)s » "
+                "Aucune école %(cycle)s n'est prévue pour le numéro %(number)d de « %(street)s » "
                 "dans la carte scolaire : contactez le service scolaire."
             ) % {
                 "cycle": rules.CYCLE_LABELS[cycle],
-                "number": parsed.number if parsed.number is not None else _("(sans numéro)"),
+                "number": parsed.number,
                 "street": parsed.street,
             }
         else:
@@ -272,7 +277,7 @@ def places_left(school: School, school_year) -> int | None:
     """Places left at the school for the year (None when its capacity is not set)."""
     if school.capacity is None:
         return None
-    return school.capacity - accepted_counts(school_year).get(school.pk, 0)
+    return rules.places_left(school.capacity, accepted_counts(school_year).get(school.pk, 0))
 
 
 # --- the commission -----------------------------------------------------------------------
@@ -312,7 +317,7 @@ def commission(school_year) -> list[CommissionSchool]:
             groups[school.pk] = CommissionSchool(
                 school=school,
                 accepted=accepted,
-                places_left=None if school.capacity is None else school.capacity - accepted,
+                places_left=rules.places_left(school.capacity, accepted),
                 requests=[],
             )
         groups[school.pk].requests.append(request)
@@ -359,9 +364,14 @@ def open_derogation(enrolment) -> Derogation | None:
     )
 
 
-def may_ask_derogation(enrolment: Enrolment) -> bool:
-    """A dérogation may be asked for an enrolment submitted, examined or accepted."""
-    return enrolment.active and enrolment.demarche.status in ACTIVE_STATUSES
+def may_ask_derogation(enrolment: Enrolment, today: date) -> bool:
+    """A dérogation may be asked for an enrolment submitted, examined or accepted, for a
+    school year not over yet (needs `demarche` and `school_year`)."""
+    return (
+        enrolment.active
+        and enrolment.demarche.status in ACTIVE_STATUSES
+        and enrolment.school_year.end_date >= today
+    )
 
 
 # --- papers of an enrolment ---------------------------------------------------------------

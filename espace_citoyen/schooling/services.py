@@ -12,10 +12,11 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
 from espace_citoyen.demarches import services as demarches
@@ -91,7 +92,7 @@ def school_year_campaign_set(
     if end and end > school_year.end_date:
         raise ApplicationError(
             _("La campagne doit se terminer avant la fin de l'année scolaire (%(end)s).")
-            % {"end": date_format(school_year.end_date, "j F Y")},
+            % {"end": dates.french_date(school_year.end_date)},
             field="campaign_end",
         )
     school_year.full_clean()
@@ -107,7 +108,11 @@ class SectorImportRejected(ApplicationError):
 
     def __init__(self, report: rules.CsvReport):
         super().__init__(
-            _("Le fichier contient %(n)d erreur(s) : rien n'a été importé.")
+            ngettext(
+                "Le fichier contient %(n)d erreur : rien n'a été importé.",
+                "Le fichier contient %(n)d erreurs : rien n'a été importé.",
+                len(report.errors),
+            )
             % {"n": len(report.errors)},
             field="file",
         )
@@ -333,10 +338,16 @@ def enrolment_document_add(
         raise ApplicationError(
             _("Joignez le document, ou cochez l'attestation sur l'honneur."), field="file"
         )
+    # Rows are locked in the order the démarche's decisions lock them (its démarche, then
+    # the enrolment), so that a paper added while an agent decides never deadlocks.
+    demarche = Demarche.objects.select_for_update().get(pk=enrolment.demarche_id)
     enrolment = (
-        Enrolment.objects.select_for_update().select_related("demarche").get(pk=enrolment.pk)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("family", "child")
+        .get(pk=enrolment.pk)
     )
-    if enrolment.demarche.status not in OPEN_STATUSES:
+    enrolment.demarche = demarche
+    if demarche.status not in OPEN_STATUSES:
         raise ApplicationError(
             _("Cette démarche est close : pour transmettre un document, contactez la mairie.")
         )
@@ -358,7 +369,9 @@ def enrolment_accept_check(*, demarche: Demarche, actor) -> None:
     """Hook run when the school service accepts an enrolment: the school must still
     welcome the level."""
     enrolment = (
-        Enrolment.objects.select_for_update().select_related("school").get(demarche=demarche)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(demarche=demarche)
     )
     problem = _school_offers_problem(enrolment.school, enrolment.level, what=_("L'école"))
     if problem:
@@ -401,12 +414,14 @@ def derogation_submit(
     service examines it (a commission may meet) and decides."""
     if enrolment.family_id != family.pk:
         raise ApplicationError(_("Cette inscription n'est pas sur votre carte famille."))
+    # The enrolment's row only (not its démarche, school or year): an agent deciding on the
+    # enrolment at the same moment holds its démarche and then waits for this row.
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("demarche", "child", "school", "school_year")
         .get(pk=enrolment.pk)
     )
-    if not selectors.may_ask_derogation(enrolment):
+    if not selectors.may_ask_derogation(enrolment, timezone.localdate()):
         raise ApplicationError(
             _("Cette inscription n'est plus en cours : inscrivez d'abord votre enfant."),
             field="enrolment",
@@ -423,7 +438,11 @@ def derogation_submit(
         )
     if requested_school.pk == enrolment.school_id:
         raise ApplicationError(
-            _("%(child)s est déjà inscrit(e) à : %(school)s.")
+            (
+                _("%(child)s est déjà inscrite à cette école (%(school)s).")
+                if enrolment.child.sex == "F"
+                else _("%(child)s est déjà inscrit à cette école (%(school)s).")
+            )
             % {"child": enrolment.child.first_name, "school": requested_school.name},
             field="requested_school",
         )
@@ -501,11 +520,16 @@ def derogation_apply(*, demarche: Demarche, actor) -> None:
     """Hook run when a dérogation is accepted: the enrolment moves to the requested
     school (its certificate then names it)."""
     derogation = Derogation.objects.select_related("requested_school").get(demarche=demarche)
+    # The enrolment's démarche, then the enrolment: the order its own decisions lock them.
+    enrolment_demarche = Demarche.objects.select_for_update().get(
+        school_enrolment__pk=derogation.enrolment_id
+    )
     enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("demarche", "school")
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("school")
         .get(pk=derogation.enrolment_id)
     )
+    enrolment.demarche = enrolment_demarche
     if not enrolment.active or enrolment.demarche.status not in selectors.ACTIVE_STATUSES:
         raise ApplicationError(
             _("L'inscription %(reference)s n'est plus en cours : la dérogation est sans objet.")

@@ -123,13 +123,15 @@ def derogation(request):
     if family is None:
         return redirect("families:card")
     all_enrolments = selectors.enrolments_of_family(family)
-    enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e)]
+    today = timezone.localdate()
+    enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e, today)]
     schools = selectors.schools_active()
     motives = selectors.motives_active()
     initial = {}
     wanted = request.GET.get("inscription", "")
-    if wanted.isdigit() and any(e.pk == int(wanted) for e in enrolments):
-        initial["enrolment"] = int(wanted)
+    chosen = next((e for e in enrolments if str(e.pk) == wanted), None)
+    if chosen is not None:
+        initial["enrolment"] = chosen.pk
     elif len(enrolments) == 1:
         initial["enrolment"] = enrolments[0].pk
     form = DerogationForm(
@@ -238,6 +240,6 @@ def documents(request, reference: str):
 @require_GET
 def certificate(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
-    if derogation is not None or demarche.status != "acceptee" or not enrolment.active:
+    if derogation is not None or not enrolment.certificate_available:
         raise Http404
     return pdf_response(certificate_render(enrolment), certificate_filename(enrolment))

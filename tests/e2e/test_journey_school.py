@@ -2,17 +2,16 @@
 une dérogation au périmètre scolaire », with the school service deciding in the back-office
 and the family following each decision in its history."""
 
-import io
 import re
 from datetime import date
 
 import pytest
 import time_machine
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from espace_citoyen.accounts.factories import PASSWORD, UserFactory, agent_create
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.core.testing import pdf_text, pdf_upload
 from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.factories import schooling_setup
@@ -49,8 +48,7 @@ def _download_text(page, link_name: str) -> str:
     with page.expect_download() as download:
         page.get_by_role("link", name=link_name).click()
     with open(download.value.path(), "rb") as pdf:
-        reader = PdfReader(io.BytesIO(pdf.read()))
-    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+        return " ".join(pdf_text(pdf.read()).split())
 
 
 def _decide(page, reference: str, action: str, text: str):
@@ -80,7 +78,7 @@ def test_enrolment_accepted_gives_a_certificate_naming_the_school(pages, people)
     # Léa, level by age, no paper: the request is filed all the same.
     parent.get_by_label(re.compile("Léa Martin, née le 14 mai 2021")).check()
     parent.get_by_label("Justificatif de domicile de moins de trois mois").set_input_files(
-        files=[{"name": "edf.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+        files=[{"name": "edf.pdf", "mimeType": "application/pdf", "buffer": pdf_upload().read()}]
     )
     parent.get_by_role("button", name="Envoyer la demande d'inscription").click()
     expect(parent.get_by_role("status")).to_contain_text("est transmise au service scolaire")

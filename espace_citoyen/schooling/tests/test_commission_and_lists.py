@@ -166,3 +166,28 @@ def test_list_query_budget(count, client, agent, year, schools, django_assert_nu
     with django_assert_num_queries(7):
         response = client.get(LISTS, {"annee": year.pk})
     assert f"{count} inscription" in page_text(response)
+
+
+def test_list_csv_never_holds_a_formula(client, agent, year, schools):
+    """A name typed as a formula reaches the director's spreadsheet as plain text (a
+    leading apostrophe); phone numbers in international form stay as they are."""
+    scolaire = agent(Role.SCOLAIRE)
+    parent = UserFactory()
+    family = family_create(user=parent, children=0)
+    GuardianFactory(family=family, first_name="Jean", phone_mobile="+33 6 00 00 00 02")
+    child = ChildFactory(
+        family=family,
+        first_name='=HYPERLINK("http://example.com";"Voir")',
+        last_name="@SUM(1+1)",
+        birth_date=date(2021, 2, 2),
+    )
+    enrolment = services.enrolment_submit(
+        family=family, child=child, school_year=year, actor=parent
+    )
+    demarches.demarche_accept(demarche=enrolment.demarche, agent=scolaire)
+    client.force_login(scolaire)
+    response = client.get(LISTS, {"annee": year.pk, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0]["Prénom"] == '\'=HYPERLINK("http://example.com";"Voir")'
+    assert rows[0]["Nom"] == "'@SUM(1+1)"
+    assert rows[0]["Téléphone 2"] == "+33 6 00 00 00 02"

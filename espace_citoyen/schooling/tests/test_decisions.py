@@ -1,25 +1,26 @@
 """The school service decides: enrolments accepted with their certificate, dérogations
 refused (with the appeal route) or accepted (the enrolment moves school)."""
 
-import io
+import re
+from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
-from pypdf import PdfReader
 
+from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.core.testing import page_text, visible_text
+from espace_citoyen.core.testing import page_text, pdf_text, visible_text
 from espace_citoyen.demarches import services as demarches
-from espace_citoyen.families.factories import family_create
+from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import DerogationMotive, Enrolment
 
 
-def pdf_text(content: bytes) -> str:
-    return " ".join(
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
-    )
+def pdf_words(content: bytes) -> str:
+    """The PDF's text with its line breaks folded, for phrases that wrap."""
+    return " ".join(pdf_text(content).split())
 
 
 @pytest.fixture
@@ -67,12 +68,12 @@ def test_accepted_enrolment_gives_a_certificate_naming_the_school(
         reverse("backoffice:school_certificate", args=[enrolment.demarche.reference])
     )
     assert agent_pdf["Content-Type"] == "application/pdf"
-    text = pdf_text(agent_pdf.content)
+    text = pdf_words(agent_pdf.content)
     assert "Certificat d'inscription scolaire" in text
     assert "MARTIN Léa" in text
     assert "École primaire du Centre" in text
     assert "Cours préparatoire (CP)" in text
-    assert "2027-2028" in text
+    assert "Année scolaire 2027-2028 (rentrée le 1er septembre 2027)" in text
     citizen_client.force_login(citizen)
     family_page = page_text(
         citizen_client.get(reverse("demarches:detail", args=[enrolment.demarche.reference]))
@@ -81,7 +82,7 @@ def test_accepted_enrolment_gives_a_certificate_naming_the_school(
     family_pdf = citizen_client.get(
         reverse("schooling:certificate", args=[enrolment.demarche.reference])
     )
-    assert "École primaire du Centre" in pdf_text(family_pdf.content)
+    assert "École primaire du Centre" in pdf_words(family_pdf.content)
 
 
 def test_no_certificate_before_acceptance(citizen_client, enrolment):
@@ -96,8 +97,6 @@ def test_another_family_cannot_download_the_certificate(client, enrolment, scola
     """Another family's parent gets 404 for this certificate."""
     demarches.demarche_accept(demarche=enrolment.demarche, agent=scolaire)
     other = family_create(children=0)
-    from espace_citoyen.accounts.factories import UserFactory
-
     stranger = UserFactory()
     other.guardians.update(user=stranger)
     client.force_login(stranger)
@@ -156,7 +155,7 @@ def test_accepted_derogation_moves_the_enrolment(
     response = client.get(
         reverse("backoffice:school_certificate", args=[enrolment.demarche.reference])
     )
-    text = pdf_text(response.content)
+    text = pdf_words(response.content)
     assert "École élémentaire Marie-Curie" in text
     assert "dérogation" in text
 
@@ -170,9 +169,13 @@ def test_the_family_sees_each_decision_in_its_history(
     second = _derogation(citizen, family, enrolment, schools["curie"])
     demarches.demarche_accept(demarche=second.demarche, agent=scolaire)
     text = visible_text(citizen_client.get(reverse("demarches:history")))
-    assert f"{first.demarche.reference} Dérogation au périmètre scolaire" in text
-    assert f"{second.demarche.reference} Dérogation au périmètre scolaire" in text
-    assert "Refusée" in text and "Acceptée" in text
+
+    def status_of(reference: str) -> str:
+        row = rf"{reference} Dérogation au périmètre scolaire .*? \d\d/\d\d/\d{{4}} (\S+)"
+        return re.search(row, text).group(1)
+
+    assert status_of(first.demarche.reference) == "Refusée"
+    assert status_of(second.demarche.reference) == "Acceptée"
 
 
 def test_one_pending_derogation_per_enrolment(citizen, family, enrolment, schools):
@@ -201,6 +204,13 @@ def test_derogation_to_a_school_without_the_level_is_refused(
         "L'école demandée (École maternelle des Tilleuls) ne propose pas le niveau Cours préparatoire (CP)"
         in page_text(response)
     )
+
+
+def test_derogation_to_the_current_school_is_refused(citizen, family, enrolment, schools):
+    """Asking for the school the child is already enrolled in is refused, in plain French."""
+    with pytest.raises(ApplicationError) as error:
+        _derogation(citizen, family, enrolment, schools["centre"])
+    assert error.value.message == "Léa est déjà inscrite à cette école (École primaire du Centre)."
 
 
 def test_derogation_form_files_the_request(citizen_client, family, enrolment, schools):
@@ -262,3 +272,67 @@ def test_agents_of_other_roles_cannot_see_school_demarches(client, enrolment, ag
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("wanted", ["²", "9" * 5000, "abc", "-1"])
+def test_derogation_page_ignores_an_odd_enrolment_in_its_address(
+    citizen, citizen_client, family, enrolment, year, wanted
+):
+    """The link from an enrolment preselects it; any other value is ignored, never an error."""
+    brother = ChildFactory(family=family, first_name="Hugo", birth_date=date(2019, 3, 3))
+    second = services.enrolment_submit(
+        family=family, child=brother, school_year=year, actor=citizen
+    )
+    url = reverse("schooling:derogation")
+    page = page_text(citizen_client.get(url, {"inscription": second.pk}))
+    assert re.search(rf'name="enrolment" value="{second.pk}"[^>]*checked', page)
+    response = citizen_client.get(url, {"inscription": wanted})
+    assert response.status_code == 200
+    assert not re.search(r'name="enrolment"[^>]*checked', page_text(response))
+
+
+def test_no_derogation_for_a_school_year_that_is_over(
+    citizen, citizen_client, family, child, school_data, schools, scolaire
+):
+    """An enrolment of a year that has ended is no longer offered for a dérogation, on the
+    page, on its démarche or through the service."""
+    last_year = school_data["years"]["2026-2027"]
+    with time_machine.travel("2026-04-01 10:00 +02:00", tick=False):
+        enrolment = services.enrolment_submit(
+            family=family, child=child, school_year=last_year, actor=citizen
+        )
+    demarches.demarche_accept(demarche=enrolment.demarche, agent=scolaire)
+    url = reverse("schooling:derogation")
+    detail = reverse("demarches:detail", args=[enrolment.demarche.reference])
+    assert "Demander une autre école" in page_text(citizen_client.get(detail))
+    with time_machine.travel("2027-07-04 10:00 +02:00", tick=False):
+        citizen_client.force_login(citizen)
+        assert "inscrivez d'abord votre enfant à l'école" in page_text(citizen_client.get(url))
+        assert "Demander une autre école" not in page_text(citizen_client.get(detail))
+        with pytest.raises(ApplicationError):
+            _derogation(citizen, family, enrolment, schools["jaures"])
+
+
+def test_another_familys_enrolment_or_demarche_is_out_of_reach(client, citizen, enrolment, schools):
+    """Another family's parent cannot ask a dérogation on this enrolment (the form refuses
+    the id) nor open its papers page (404)."""
+    stranger = UserFactory()
+    other = family_create(children=1)
+    other.guardians.update(user=stranger)
+    client.force_login(stranger)
+    response = client.post(
+        reverse("schooling:derogation"),
+        {
+            "enrolment": enrolment.pk,
+            "requested_school": schools["jaures"].pk,
+            "motive": DerogationMotive.objects.get(position=10).pk,
+            "explanation": "Pour voir.",
+        },
+    )
+    assert response.status_code == 400
+    assert not enrolment.derogations.exists()
+    documents = reverse("schooling:documents", args=[enrolment.demarche.reference])
+    assert client.get(documents).status_code == 404
+    assert client.post(documents, {"key": "domicile", "sworn": "on"}).status_code == 404
+    enrolment.refresh_from_db()
+    assert enrolment.sworn_statements == []

@@ -9,14 +9,13 @@ from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.core.testing import page_text
+from espace_citoyen.core.testing import page_text, pdf_upload
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.families.factories import ChildFactory
 from espace_citoyen.families.models import Document
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import Enrolment
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 URL = reverse("schooling:enrol")
 
 
@@ -51,6 +50,7 @@ def test_enrolment_goes_to_the_sector_school_at_the_proposed_level(
     assert enrolment.demarche.status == "deposee"
     text = page_text(citizen_client.get(response["Location"]))
     assert "Inscription scolaire de Léa Martin en 2027-2028 (CP)" in text
+    assert "2027-2028 (rentrée le 1er septembre 2027)" in text
     assert "Demandée" in text  # papers requested, not required
     assert mailoutbox[-1].to == [family.guardians.first().email]
 
@@ -64,7 +64,7 @@ def test_documents_and_sworn_statements_are_kept_never_required(
         {
             "child": child.pk,
             "school_year": year.pk,
-            "document_domicile": SimpleUploadedFile("edf.pdf", PDF, "application/pdf"),
+            "document_domicile": pdf_upload("edf.pdf"),
             "sworn_statements": ["enfant"],
         },
     )

@@ -6,7 +6,9 @@ from datetime import date
 from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
-from espace_citoyen.core.testing import page_text
+from espace_citoyen.core.testing import page_text, visible_text
+from espace_citoyen.demarches import services as demarches
+from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import School, SectorRule
 
 
@@ -34,12 +36,19 @@ def test_campaign_ending_before_it_starts_is_refused(client, agent, year):
     assert year.campaign_start == date(2026, 11, 2)
 
 
-def test_reference_page_lists_schools_and_places(client, agent, school_data):
-    """The reference page lists schools with their levels and places."""
-    client.force_login(agent(Role.SCOLAIRE))
-    text = page_text(client.get(reverse("backoffice:school_reference")))
-    assert "École maternelle des Tilleuls" in text
-    assert "TPS, PS, MS, GS" in text
+def test_reference_page_lists_schools_and_places(client, agent, citizen, family, child, year):
+    """The reference page lists schools with their levels, places, accepted pupils of the
+    year and places left."""
+    scolaire = agent(Role.SCOLAIRE)
+    enrolment = services.enrolment_submit(
+        family=family, child=child, school_year=year, actor=citizen
+    )
+    demarches.demarche_accept(demarche=enrolment.demarche, agent=scolaire)
+    client.force_login(scolaire)
+    text = visible_text(client.get(reverse("backoffice:school_reference")))
+    assert "École maternelle des Tilleuls École maternelle" in text
+    assert "TPS, PS, MS, GS 120 0 120 oui" in text
+    assert "PS, MS, GS, CP, CE1, CE2, CM1, CM2 180 1 179 oui" in text  # Léa, at the Centre
 
 
 def test_back_office_home_lists_the_school_screens(client, agent, school_data):

@@ -1,4 +1,4 @@
-"""The level a birth date gives, and the campaign window."""
+"""The level a birth date gives, the campaign window, places left at a school."""
 
 from datetime import date, timedelta
 
@@ -78,3 +78,19 @@ def test_closed_campaign_message_gives_the_dates():
         "2027-2028", date(2026, 10, 1), date(2026, 11, 2), date(2027, 3, 31)
     )
     assert "pas encore ouvertes" in message and "2 novembre 2026" in message
+
+
+def test_the_first_of_the_month_is_written_1er():
+    """French writes « 1er mars », not « 1 mars »."""
+    message = rules.campaign_closed_message(
+        "2027-2028", date(2027, 4, 2), date(2026, 12, 1), date(2027, 3, 1)
+    )
+    assert "du 1er décembre 2026 au 1er mars 2027" in message
+
+
+def test_places_left_is_capacity_minus_accepted():
+    """Places left: capacity minus accepted pupils, negative when over; unknown without
+    a capacity."""
+    assert rules.places_left(250, 1) == 249
+    assert rules.places_left(20, 22) == -2
+    assert rules.places_left(None, 5) is None

@@ -186,6 +186,36 @@ def test_csv_errors_are_reported_line_by_line():
     assert "chevauche la ligne 2" in by_line[9][0]
 
 
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("rue Pasteur;tous;²;;École primaire du Centre", "« ² » n'est pas un numéro valable"),
+        ("rue Pasteur;tous;١٢;;École primaire du Centre", "« ١٢ » n'est pas un numéro valable"),
+        ("rue Pasteur;tous;0;;École primaire du Centre", "« 0 » n'est pas un numéro valable"),
+        (
+            "rue Pasteur;tous;1;99999999999;École primaire du Centre",
+            "« 99999999999 » n'est pas un numéro valable",
+        ),
+        ("rue " + "P" * 200 + ";tous;1;;École primaire du Centre", "voie est trop long"),
+        ("r " * 90 + ";tous;1;;École primaire du Centre", "voie est trop long"),
+        ("rue Pasteur;tous;1;;" + "x" * 200_000, "ne peut pas être lue"),
+        ("rue Pasteur;tous", "La ligne compte 2 colonnes au lieu de 5"),
+        ("rue Pasteur", "La ligne compte 1 colonne au lieu de 5"),
+    ],
+)
+def test_odd_cells_are_reported_on_their_line(cells, message):
+    """Numbers that are not 1 to 99999 in ASCII digits, a street name longer than the
+    database keeps, a cell the csv module cannot read: an error on that line, never a
+    crash when saving."""
+    report = rules.parse_sector_csv(
+        "voie;parité;du numéro;au numéro;école\n"
+        "avenue Pasteur;tous;1;;École primaire du Centre\n" + cells + "\n",
+        SCHOOLS,
+    )
+    assert [line for line, _message in report.errors] == [3]
+    assert message in report.errors[0][1]
+
+
 def test_primary_school_overlaps_maternelle_and_elementaire():
     """A primaire school serves both cycles: it conflicts with either on the same numbers."""
     report = rules.parse_sector_csv(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,6 +73,23 @@ BAD_FILE = (
 ).encode()
 
 
+def test_a_cycle_missing_from_a_street_is_named(school_data, agent):
+    """A street served only by a maternelle has no élémentaire school, with or without a
+    number in the address: the message says so in plain French."""
+    services.sector_map_import(content=GOOD_FILE, filename="carte.csv", actor=agent(Role.SCOLAIRE))
+    with pytest.raises(selectors.SectorNotFound) as error:
+        _lookup("chemin des Vignes")
+    assert error.value.message == (
+        "Aucune école élémentaire n'est prévue pour « chemin des Vignes » dans la carte "
+        "scolaire : contactez le service scolaire."
+    )
+    with pytest.raises(selectors.SectorNotFound) as error:
+        _lookup("4 chemin des Vignes")
+    assert "Aucune école élémentaire n'est prévue pour le numéro 4 de « chemin des Vignes »" in (
+        error.value.message
+    )
+
+
 def test_import_replaces_the_whole_map(school_data, agent):
     """A good file replaces the map, and the import is recorded."""
     services.sector_map_import(content=GOOD_FILE, filename="carte.csv", actor=agent(Role.SCOLAIRE))
@@ -100,9 +118,32 @@ def test_import_page_reports_errors_per_line(school_data, agent_client):
     )
     assert response.status_code == 400
     text = page_text(response)
-    assert "Le fichier contient 2 erreur(s) : rien n'a été importé." in text
+    assert "Le fichier contient 2 erreurs : rien n'a été importé." in text
     assert "chevauche la ligne 2" in text
     assert "« deux » n'est pas un numéro valable" in text
+    assert SectorRule.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "rue Pasteur;tous;1;99999999999;École primaire du Centre\n".encode(),
+        "rue Pasteur;tous;²;;École primaire du Centre\n".encode(),
+        b"rue Pasteur;tous;1;;" + b"x" * 200_000 + b"\n",
+    ],
+    ids=["beyond-the-database", "superscript-digit", "huge-cell"],
+)
+def test_import_page_reports_odd_files_instead_of_failing(school_data, agent_client, content):
+    """A number beyond what the database keeps, a « ² », a cell of 200 kB: the page
+    reports the line (400), the map is unchanged."""
+    client = agent_client(Role.SCOLAIRE)
+    count = SectorRule.objects.count()
+    response = client.post(
+        reverse("backoffice:school_sector_import"),
+        {"file": SimpleUploadedFile("carte.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 400
+    assert "Le fichier contient 1 erreur : rien n'a été importé." in page_text(response)
     assert SectorRule.objects.count() == count
 
 
@@ -162,3 +203,20 @@ def test_other_roles_cannot_open_the_map(school_data, agent_client):
     client = agent_client(Role.REGIE)
     assert client.get(reverse("backoffice:school_sector")).status_code == 403
     assert client.get(reverse("backoffice:school_sector_export")).status_code == 403
+
+
+def test_each_street_heads_its_own_group_of_rules(school_data, agent_client):
+    """The map's table groups each street's rules in a row group headed by the street, so
+    a screen reader announces « avenue de la République » with its own rules only."""
+    client = agent_client(Role.SCOLAIRE)
+    page = page_text(client.get(reverse("backoffice:school_sector")))
+    streets = {rule.street_key for rule in SectorRule.objects.all()}
+    assert page.count("<tbody>") == len(streets) > 1
+    group = re.search(
+        r"<tbody>\s*<tr>\s*<th[^>]*>avenue de la République</th>.*?</tbody>", page, re.S
+    )
+    assert group is not None
+    assert (
+        group.group(0).count("<tr>")
+        == SectorRule.objects.filter(street="avenue de la République").count()
+    )
