@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import tablib
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from espace_citoyen.activities.models import Activity, Attendance, CalendarExcep
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
+from espace_citoyen.core.spreadsheets import spreadsheet_response
 from espace_citoyen.families.models import Child, Diet, Document
 
 periscolaire = agent_required(Role.PERISCOLAIRE)
@@ -354,16 +355,9 @@ def forecast(request):
     lines = selectors.forecast(start=start, days=days)
     export = request.GET.get("format")
     if export in ("csv", "ods"):
-        dataset = _forecast_dataset(lines)
-        filename = f"effectifs-{start.isoformat()}-{days}j.{export}"
-        if export == "csv":
-            response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                dataset.export("ods"), content_type="application/vnd.oasis.opendocument.spreadsheet"
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return spreadsheet_response(
+            _forecast_dataset(lines), export, f"effectifs-{start.isoformat()}-{days}j"
+        )
     diets = [(key, label) for key, label in Diet.choices]
     for line in lines:
         line["diet_list"] = [(label, line["diets"].get(key, 0)) for key, label in diets]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from espace_citoyen.accounts.roles import user_roles
 from espace_citoyen.backoffice.access import agent_required
+from espace_citoyen.core.db import retry_on_conflict
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import selectors, services
 from espace_citoyen.demarches.registry import demarche_type, demarche_types, owner_kind
@@ -158,7 +159,9 @@ def act(request, reference: str):
         messages.error(request, _("Action inconnue."))
         return redirect("backoffice:demarche", reference)
     try:
-        ACTIONS[action](demarche, request.user, form.cleaned_data["text"])
+        retry_on_conflict(
+            lambda: ACTIONS[action](demarche, request.user, form.cleaned_data["text"])
+        )
     except ApplicationError as error:
         form.add_error("text", error.message)
         return render(

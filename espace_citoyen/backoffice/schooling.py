@@ -2,11 +2,9 @@
 sector school of an address), the dérogation commission, the lists for schools, the
 reference data (schools, campaign windows) and the enrolment certificate."""
 
-import re
-
 import tablib
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.core.pdf import pdf_response
+from espace_citoyen.core.spreadsheets import spreadsheet_response
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
 from espace_citoyen.schooling.forms import (
@@ -29,40 +28,6 @@ from espace_citoyen.schooling.forms import (
 from espace_citoyen.schooling.models import Enrolment, School, SchoolYear
 
 SECTOR_FILE_MAX_BYTES = 2 * 1024 * 1024
-
-
-# A text cell that a spreadsheet opening a CSV file would run as a formula (CWE-1236):
-# « =HYPERLINK(…) », « @SUM(…) », « -2+3 »… but not a phone number « +33 6… ».
-_FORMULA_START = re.compile(r"[=@\t\r]|[+-](?![\d\s])")
-
-
-def _inert(value):
-    """The cell as text a spreadsheet shows and never runs: a leading apostrophe before
-    what would start a formula (families type the names and addresses in these lists)."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
-
-
-def _spreadsheet(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    """CSV (semicolons, UTF-8 with BOM: what French spreadsheets open right) or ODS (typed
-    cells: text stays text)."""
-    if fmt == "ods":
-        response = HttpResponse(
-            dataset.export("ods"), content_type="application/vnd.oasis.opendocument.spreadsheet"
-        )
-        extension = "ods"
-    else:
-        inert = tablib.Dataset(
-            *[[_inert(cell) for cell in row] for row in dataset], headers=dataset.headers
-        )
-        response = HttpResponse(
-            "\ufeff" + inert.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8"
-        )
-        extension = "csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _year(form, years: list[SchoolYear]) -> SchoolYear | None:
@@ -145,7 +110,7 @@ def sector_export(request):
     dataset = tablib.Dataset(headers=rules.CSV_HEADER)
     for row in services.sector_map_rows():
         dataset.append(row)
-    return _spreadsheet(dataset, "csv", "carte-scolaire")
+    return spreadsheet_response(dataset, "csv", "carte-scolaire")
 
 
 # --- commission ---------------------------------------------------------------------------
@@ -241,7 +206,7 @@ def school_lists(request):
             name += "-" + "-".join(rules.street_key(school.name).split())
         if level:
             name += f"-{level}"
-        return _spreadsheet(dataset, fmt, name)
+        return spreadsheet_response(dataset, fmt, name)
     params = request.GET.copy()
     params.pop("format", None)
     if year is not None and "annee" not in params:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from espace_citoyen.core.db import retry_on_conflict
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import selectors, services
 from espace_citoyen.demarches.forms import CancelForm, MessageForm
@@ -68,8 +69,10 @@ def message(request, reference: str):
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            services.demarche_message(
-                demarche=demarche, author=request.user, text=form.cleaned_data["text"]
+            retry_on_conflict(
+                lambda: services.demarche_message(
+                    demarche=demarche, author=request.user, text=form.cleaned_data["text"]
+                )
             )
         except ApplicationError as error:
             form.add_error("text", error.message)
@@ -91,8 +94,10 @@ def cancel(request, reference: str):
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.demarche_cancel(
-                demarche=demarche, actor=request.user, reason=form.cleaned_data["reason"]
+            retry_on_conflict(
+                lambda: services.demarche_cancel(
+                    demarche=demarche, actor=request.user, reason=form.cleaned_data["reason"]
+                )
             )
         except ApplicationError as error:
             messages.error(request, error.message)

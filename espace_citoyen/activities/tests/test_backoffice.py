@@ -184,7 +184,7 @@ def test_forecast_counts_meals_with_diets_and_pai_and_exports(agent_client, db):
         in page
     )
     export = client.get("/backoffice/activites/effectifs/?date=2026-11-30&jours=3&format=csv")
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Date", "Lieu", "Repas"]
     assert rows[1][:3] == ["2026-11-30", "École élémentaire Jean-Jaurès", "3"]
     header = dict(zip(rows[0], rows[1], strict=True))
