@@ -43,6 +43,15 @@ def weekdays_for(kind: str, configured: Iterable[int] | None = None) -> tuple[in
 
 day_label = dates.day_label
 
+# The years a date typed or posted may fall in: the official calendars and the deadline
+# arithmetic (days before, weeks after) stay far from date.min and date.max.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def plausible(day: date) -> bool:
+    """Whether a date given by a user is one the calendars can answer about."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 def moment_label(moment: datetime) -> str:
     """« jeudi 26 novembre 2026 à 12 h 00 »."""

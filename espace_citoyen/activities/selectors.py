@@ -430,7 +430,7 @@ def activities_at(place_key: str, day: date) -> list[Activity]:
         school_year__start_date__lte=day,
         school_year__end_date__gte=day - timedelta(days=62),
     ).select_related("school_year", "school")
-    if place_key.startswith("ecole-") and place_key[6:].isdigit():
+    if place_key.startswith("ecole-") and place_key[6:].isdigit() and len(place_key) < 25:
         queryset = queryset.filter(school_id=int(place_key[6:]))
     elif place_key.startswith("lieu-"):
         queryset = queryset.filter(school__isnull=True, place_name=place_key[5:])

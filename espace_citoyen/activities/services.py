@@ -382,6 +382,13 @@ def activity_day_capacity_set(
     go at once to the families waiting, in order."""
     if capacity < 0:
         raise ApplicationError(_("Le nombre de places ne peut pas être négatif."), field="capacity")
+    first, last = selectors.activity_range(activity)
+    if not first <= day <= last:
+        raise ApplicationError(
+            _("Choisissez un jour de l'année de l'activité, du %(first)s au %(last)s.")
+            % {"first": rules.day_label(first), "last": rules.day_label(last)},
+            field="date",
+        )
     _ensure_days(activity, [day])
     counter = ActivityDay.objects.select_for_update().get(activity=activity, date=day)
     if capacity < counter.booked:
@@ -655,6 +662,15 @@ def enrolment_template_change(
         )
     _lock_child(enrolment.child)
     bookable = set(selectors.bookable_days(activity, start=start))
+    if not bookable:
+        raise ApplicationError(
+            _(
+                "L'activité n'a plus de jour à réserver à partir du %(day)s : choisissez "
+                "une date plus proche."
+            )
+            % {"day": rules.day_label(start)},
+            field="start",
+        )
     removed = [
         booking
         for booking in Booking.objects.select_for_update()

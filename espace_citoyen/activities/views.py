@@ -155,7 +155,7 @@ def _month_param(value: str | None) -> tuple[int, int]:
     if value:
         try:
             year, month = (int(part) for part in value.split("-", 1))
-            if 2000 <= year <= 2100 and 1 <= month <= 12:
+            if rules.FIRST_YEAR <= year <= rules.LAST_YEAR and 1 <= month <= 12:
                 return year, month
         except ValueError:
             pass

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import rules, selectors, services
+from espace_citoyen.activities.forms import DayField
 from espace_citoyen.activities.models import Activity, Attendance, CalendarException
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
@@ -27,10 +28,18 @@ periscolaire = agent_required(Role.PERISCOLAIRE)
 
 
 def _date_param(value: str | None, default: date) -> date:
+    """A date from the address (?date=2026-11-30); malformed or far away: the default."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if rules.plausible(day) else default
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A row id posted in a form (a select's value), or None if it is not one."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 # --- activities and places -------------------------------------------------------------------
@@ -48,9 +57,7 @@ def activity_list(request):
 
 
 class CapacityForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DayField(label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"}))
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=0, max_value=10000)
 
 
@@ -100,9 +107,7 @@ def activity_detail(request, pk: int):
 
 
 class ExceptionForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DayField(label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"}))
     activity = forms.ChoiceField(label=gettext_lazy("Activité"), required=False)
     opening = forms.ChoiceField(
         label=gettext_lazy("Nature"),
@@ -198,6 +203,17 @@ def _register_activity(pk: int) -> Activity:
     return activity
 
 
+def _day_or_404(value: str) -> date:
+    """The day in a register's address; anything but a plausible ISO date is a 404."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise Http404 from exc
+    if not rules.plausible(day):
+        raise Http404
+    return day
+
+
 def _register_page(request, activity, day, *, error: str = "", status: int = 200):
     data = selectors.register(activity, day)
     return render(
@@ -218,10 +234,7 @@ def _register_page(request, activity, day, *, error: str = "", status: int = 200
 @periscolaire
 def register(request, pk: int, day: str):
     activity = _register_activity(pk)
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as exc:
-        raise Http404 from exc
+    the_day = _day_or_404(day)
     if request.method == "POST":
         marks = {}
         for key, value in request.POST.items():
@@ -242,11 +255,9 @@ def register(request, pk: int, day: str):
 @periscolaire
 def register_unbooked(request, pk: int, day: str):
     activity = _register_activity(pk)
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as exc:
-        raise Http404 from exc
-    child = Child.objects.filter(pk=request.POST.get("child") or 0).first()
+    the_day = _day_or_404(day)
+    child_id = _posted_id(request, "child")
+    child = Child.objects.filter(pk=child_id).first() if child_id else None
     if child is None:
         return _register_page(
             request, activity, the_day, error=_("Choisissez un enfant."), status=400
@@ -285,7 +296,8 @@ def absences(request):
 @periscolaire
 def absence_justify(request, pk: int):
     attendance = Attendance.objects.filter(pk=pk).select_related("child").first()
-    document = Document.objects.filter(pk=request.POST.get("document") or 0).first()
+    document_id = _posted_id(request, "document")
+    document = Document.objects.filter(pk=document_id).first() if document_id else None
     if attendance is None:
         raise Http404
     if document is None:

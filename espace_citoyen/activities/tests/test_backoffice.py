@@ -284,3 +284,31 @@ def test_activity_page_shows_the_fill(agent_client, lunch):
         agent_client(Role.PERISCOLAIRE).get(f"/backoffice/activites/{lunch.pk}/?depuis=2026-11-30")
     )
     assert "lundi 30 novembre 2026 2 10 8 0" in text
+
+
+def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch):
+    """Far-away dates in addresses fall back to today; far-away dates in forms, and
+    posted ids that are not numbers, are refused with a message."""
+    client = agent_client(Role.PERISCOLAIRE)
+    for url in (
+        "/backoffice/activites/pointage/?date=0001-01-01",
+        f"/backoffice/activites/pointage/?lieu=ecole-{'9' * 25}&date=2026-11-30",
+        "/backoffice/activites/effectifs/?date=9999-12-31&jours=31",
+        f"/backoffice/activites/{lunch.pk}/?depuis=9999-12-31",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get(_register_url(lunch, date(9999, 12, 31))).status_code == 404
+    response = client.post(_register_url(lunch) + "sans-reservation/", {"child": "abc"})
+    assert response.status_code == 400
+    assert "Choisissez un enfant." in page_text(response)
+    (kid,) = _children_booked(lunch, 1)
+    client.post(_register_url(lunch), {f"enfant-{kid.pk}": "absent"})
+    absence = Attendance.objects.get(child=kid)
+    response = client.post(
+        f"/backoffice/activites/absences/{absence.pk}/justifier/", {"document": "abc"}, follow=True
+    )
+    assert "Choisissez un certificat médical." in page_text(response)
+    for day in ("0001-01-01", "2030-01-07"):
+        response = client.post(f"/backoffice/activites/{lunch.pk}/", {"date": day, "capacity": "5"})
+        assert response.status_code == 400, day
+    assert "Choisissez un jour de l'année de l'activité" in page_text(response)

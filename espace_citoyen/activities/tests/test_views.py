@@ -253,3 +253,53 @@ def test_holiday_week_button(citizen_client, child):
         follow=True,
     )
     assert "La semaine du lundi 21 décembre 2026 est réservée (4 jours)." in page_text(response)
+
+
+def test_odd_dates_and_ids_get_an_answer_never_an_error_page(
+    citizen_client, child, lunch, enrolled
+):
+    """A month that does not exist shows the current one; a far-away or malformed date
+    posted is refused with a message (400); an unknown activity is a 404."""
+    page = citizen_client.get(MONTH.format(child.pk) + "?mois=2026-13")
+    assert page.status_code == 200
+    assert "novembre 2026" in page_text(page)
+    book = MONTH.format(child.pk) + "reserver/"
+    for day in ("0001-01-01", "9999-12-31", "2026-02-30"):
+        response = citizen_client.post(book, {"activity": lunch.pk, "date": day, "action": "add"})
+        assert response.status_code == 400, day
+        assert "Ce jour est inconnu." in page_text(response)
+    response = citizen_client.post(
+        book, {"activity": "9" * 25, "date": "2026-12-01", "action": "add"}
+    )
+    assert response.status_code == 404
+    for monday in ("0001-01-01", "9999-12-27"):
+        response = citizen_client.post(
+            MONTH.format(child.pk) + "semaine/", {"activity": lunch.pk, "monday": monday}
+        )
+        assert response.status_code == 400, monday
+    response = citizen_client.post(
+        MONTH.format(child.pk) + "reserver/",
+        {"activity": lunch.pk, "date": "2030-01-07", "action": "add"},
+    )
+    assert response.status_code == 400
+    assert "En dehors de l'année scolaire" in page_text(response)
+    assert not Booking.objects.exists()
+
+
+def test_the_weekly_template_refuses_a_date_after_the_school_year(
+    citizen_client, family, child, lunch, citizen
+):
+    """A start date far away, or after the last day of the activity, is an error on the
+    field, and the template is left as it was."""
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=lunch, weekdays=[0], actor=citizen
+    )
+    url = f"/carte-famille/activites/inscription/{enrolment.pk}/semaine-type/"
+    response = citizen_client.post(url, {"weekdays": ["1"], "start": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Saisissez une date entre 2000 et 2100." in page_text(response)
+    response = citizen_client.post(url, {"weekdays": ["1"], "start": "2027-08-02"})
+    assert response.status_code == 400
+    assert "n'a plus de jour à réserver à partir du lundi 2 août 2027" in page_text(response)
+    enrolment.refresh_from_db()
+    assert enrolment.weekdays == [0]
