@@ -514,8 +514,10 @@ def enrolment_request(
         reasons.append(
             _("le document du projet d'accueil individualisé (PAI) n'est pas encore validé")
         )
-    if not in_campaign and not reasons:
-        days = selectors.bookable_days(activity, start=today, weekdays=chosen or None)
+    if chosen and not in_campaign and not reasons:
+        # Only a weekly template books days now; without one, the family books days
+        # later and a full day then offers the waitlist.
+        days = selectors.bookable_days(activity, start=today, weekdays=chosen)
         if ActivityDay.objects.filter(
             activity=activity, date__in=days, booked__gte=F("capacity")
         ).exists():

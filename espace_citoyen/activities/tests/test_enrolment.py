@@ -174,3 +174,18 @@ def test_next_year_is_not_renewed(family, child, citizen):
         family=family, child=child, activity=activity, weekdays=[0], actor=citizen
     )
     assert not Booking.objects.filter(date__gte=date(2027, 7, 3)).exists()
+
+
+def test_a_full_day_does_not_hold_up_an_enrolment_that_books_no_day(family, child, citizen):
+    """The holiday centre has no weekly template: its enrolment books nothing, so a full
+    day elsewhere in the year does not send it to an agent (the family books days
+    later, and a full day then offers the waitlist)."""
+    centre = activity_create(kind=ActivityKind.HOLIDAYS, name="Vacances au centre", capacity=1)
+    services.booking_add(
+        child=other_child(centre), activity=centre, day=date(2026, 12, 21), actor=None
+    )
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=centre, weekdays=[], actor=citizen
+    )
+    assert enrolment.status == EnrolmentStatus.ACCEPTED
+    assert enrolment.waiting_reason == ""
