@@ -73,6 +73,21 @@ def _take_place(activity: Activity, day: date) -> bool:
     )
 
 
+def _lock_days(activity: Activity, days: list[date]) -> None:
+    """Lock the counters of several days in date order before changing any of them:
+    two requests over the same days then queue instead of each holding a day the other
+    one waits for (a deadlock)."""
+    if not days:
+        return
+    _ensure_days(activity, days)
+    list(
+        ActivityDay.objects.select_for_update()
+        .filter(activity=activity, date__in=days)
+        .order_by("date")
+        .values_list("pk", flat=True)
+    )
+
+
 def _release_place(activity_id: int, day: date) -> None:
     ActivityDay.objects.filter(activity_id=activity_id, date=day, booked__gt=0).update(
         booked=F("booked") - 1
@@ -113,11 +128,13 @@ def _notify_promoted(booking: Booking) -> None:
 
 def _promote(activity: Activity, day: date, *, deadline_checked: bool = False) -> Booking | None:
     """Give a free place of the day to the first family in line, and e-mail them. Only
-    before the day's deadline: after it, the teams' numbers are fixed."""
+    before the day's deadline: after it, the teams' numbers are fixed. Locks the waiting
+    booking and the day's counter, never the child, family or activity rows it reads
+    (`of=self`): that family's own request may hold its child's row at that moment."""
     if not deadline_checked and selectors.day_context(activity, day).locked:
         return None
     first = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(activity=activity, date=day, status=BookingStatus.WAITLISTED)
         .select_related("child", "family", "activity")
         .order_by("waitlist_position")
@@ -607,10 +624,11 @@ def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], a
 def enrolment_accept(*, demarche: Demarche, actor) -> None:
     """Hook of the enrolment démarche: accepting it generates the bookings."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("activity__school_year", "child")
         .get(demarche=demarche)
     )
+    _lock_child(enrolment.child)  # the family's own bookings wait for the template's
     enrolment.status = EnrolmentStatus.ACCEPTED
     enrolment.weekdays_from = timezone.localdate()
     enrolment.save(update_fields=["status", "weekdays_from"])
@@ -629,11 +647,12 @@ def enrolment_cancel(*, demarche: Demarche, actor) -> None:
 def enrolment_template_change(
     *, enrolment: Enrolment, weekdays: list[int], start: date, actor
 ) -> tuple[int, int]:
-    """Change the weekly template from a date on: days of the old template no longer
-    wanted are cancelled (their places go to the waitlist), new days are booked. Days
-    whose deadline has passed do not change. Returns (added, cancelled)."""
+    """Change the weekly template from a date on: days of the weekdays dropped are
+    cancelled (their places go to the waitlist), days of the weekdays added are booked;
+    the weekdays kept do not change. Days whose deadline has passed do not change.
+    Returns (added, cancelled)."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("activity__school_year", "child")
         .get(pk=enrolment.pk)
     )
@@ -673,23 +692,33 @@ def enrolment_template_change(
             % {"day": rules.day_label(start)},
             field="start",
         )
-    removed = [
-        booking
-        for booking in Booking.objects.select_for_update()
+    live = list(
+        Booking.objects.select_for_update(of=("self",))
         .filter(
             child_id=enrolment.child_id,
             activity=activity,
             date__gte=start,
-            from_template=True,
             status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
         )
         .select_related("activity")
         .order_by("date")
-        if booking.date.weekday() not in chosen and booking.date in bookable
+    )
+    removed = [
+        booking
+        for booking in live
+        if booking.from_template
+        and booking.date.weekday() not in chosen
+        and booking.date in bookable
     ]
+    # Only the weekdays the template gains are booked: a day of a weekday kept that the
+    # family cancelled (an outing, a holiday) stays cancelled.
+    gained = [day for day in chosen if day not in enrolment.weekdays]
+    booked = {booking.date for booking in live}
+    to_add = [day for day in bookable if day.weekday() in gained and day not in booked]
+    _lock_days(activity, sorted({booking.date for booking in removed} | set(to_add)))
     for booking in removed:
         _cancel(booking, actor=actor, reason=_("Semaine type modifiée"))
-    added = _apply_template(enrolment, start=start, weekdays=chosen, actor=actor)
+    added = _apply_template(enrolment, start=start, weekdays=gained, actor=actor)
     enrolment.weekdays = chosen
     enrolment.weekdays_from = start
     enrolment.save(update_fields=["weekdays", "weekdays_from"])
@@ -720,7 +749,7 @@ def calendar_exception_add(
     exception.save()
     if opening:
         return exception
-    bookings = Booking.objects.select_for_update().filter(
+    bookings = Booking.objects.select_for_update(of=("self",)).filter(
         date=day, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]
     )
     if activity is not None:

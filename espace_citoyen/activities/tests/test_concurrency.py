@@ -136,3 +136,54 @@ def test_the_same_child_double_clicking_books_once():
     assert len(refused) == 9
     assert Booking.objects.filter(child=child, date=MONDAY).count() == 1
     assert ActivityDay.objects.get(activity=lunch, date=MONDAY).booked == 1
+
+
+def test_a_promotion_locks_only_the_bookings_and_the_days_counter():
+    """While a request of the family first in line holds its child's row (and an
+    administrator saves the activity), a cancellation still promotes that family at
+    once: the promotion locks the waiting booking and the day's counter only, so two
+    families' requests never wait for each other in a circle (a deadlock, an error
+    page)."""
+    from django.db import connection, transaction
+
+    from espace_citoyen.activities.models import Activity
+    from espace_citoyen.families.models import Child
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite locks the whole database: no row locks to observe")
+    lunch = activity_create(name="Cantine", capacity=1)
+    holder, waiting = _children(lunch, 2)
+    for child in (holder, waiting):
+        services.booking_add(child=child, activity=lunch, day=MONDAY, actor=None)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_rows():
+        try:
+            with transaction.atomic():
+                Child.objects.select_for_update().get(pk=waiting.pk)
+                Activity.objects.select_for_update(no_key=True).get(pk=lunch.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def cancel():
+        try:
+            services.booking_cancel(child=holder, activity=lunch, day=MONDAY, actor=None)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=hold_rows)
+    other.start()
+    assert locked.wait(10)
+    cancelling = threading.Thread(target=cancel)
+    cancelling.start()
+    cancelling.join(timeout=5)
+    finished_while_held = not cancelling.is_alive()
+
+    release.set()
+    other.join(30)
+    cancelling.join(30)
+    assert finished_while_held
+    promoted = Booking.objects.get(child=waiting, date=MONDAY)
+    assert promoted.status == BookingStatus.CONFIRMED and promoted.promoted

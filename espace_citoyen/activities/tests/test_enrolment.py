@@ -189,3 +189,24 @@ def test_a_full_day_does_not_hold_up_an_enrolment_that_books_no_day(family, chil
     )
     assert enrolment.status == EnrolmentStatus.ACCEPTED
     assert enrolment.waiting_reason == ""
+
+
+def test_a_new_template_keeps_the_days_the_family_cancelled(family, child, lunch, citizen):
+    """Adding Thursday to a Monday template books the Thursdays and leaves the Mondays as
+    they are: a Monday the family cancelled stays cancelled."""
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=lunch, weekdays=[0], actor=citizen
+    )
+    services.booking_cancel(child=child, activity=lunch, day=date(2026, 12, 7), actor=citizen)
+    added, cancelled = services.enrolment_template_change(
+        enrolment=enrolment, weekdays=[0, 3], start=date(2026, 11, 30), actor=citizen
+    )
+    live = set(
+        Booking.objects.filter(child=child, status=BookingStatus.CONFIRMED).values_list(
+            "date", flat=True
+        )
+    )
+    assert date(2026, 12, 7) not in live
+    assert date(2026, 12, 14) in live and date(2026, 12, 3) in live
+    assert cancelled == 0
+    assert added == Booking.objects.filter(child=child, date__week_day=5).count()  # Thursdays
