@@ -98,7 +98,7 @@ class HolidayClosing(models.Model):
     class Meta:
         verbose_name = _("clôture des réservations de vacances")
         verbose_name_plural = _("clôtures des réservations de vacances")
-        ordering = ["activity", "first_day"]
+        ordering = ["activity_id", "first_day"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(last_day__gte=models.F("first_day")),
@@ -162,7 +162,7 @@ class ActivityDay(models.Model):
     class Meta:
         verbose_name = _("journée d'activité")
         verbose_name_plural = _("journées d'activité")
-        ordering = ["activity", "date"]
+        ordering = ["activity_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "date"], name="activity_day_unique"),
             models.CheckConstraint(
