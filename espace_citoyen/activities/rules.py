@@ -131,13 +131,16 @@ def closed_reason(day: date, calendar: Calendar) -> str | None:
     return None
 
 
-def operating_days(calendar: Calendar) -> list[date]:
+def operating_days(
+    calendar: Calendar, *, start: date | None = None, end: date | None = None
+) -> list[date]:
     """The days the activity runs: the weekdays of the school year outside (or, for the
     holiday centre, inside) the zone's school holidays, without public holidays, minus
-    the agents' closures, plus their openings."""
+    the agents' closures, plus their openings; optionally only from `start` to `end`."""
     days = []
-    day = calendar.start
-    while day <= calendar.end:
+    day = max(calendar.start, start) if start else calendar.start
+    last = min(calendar.end, end) if end else calendar.end
+    while day <= last:
         if closed_reason(day, calendar) is None:
             days.append(day)
         day += timedelta(days=1)

@@ -131,19 +131,29 @@ def day_context(activity: Activity, day: date) -> DayContext:
     )
 
 
-def bookable_days(activity: Activity, *, start: date, weekdays: Iterable[int] | None = None):
-    """Operating days from `start` whose deadline has not passed (optionally only some
-    weekdays), in order."""
+def bookable_days(
+    activity: Activity,
+    *,
+    start: date,
+    end: date | None = None,
+    weekdays: Iterable[int] | None = None,
+):
+    """Operating days from `start` (to `end`, else to the end of the activity's year)
+    whose deadline has not passed, optionally only some weekdays, in order. Two
+    queries."""
     first, last = activity_range(activity)
     begin = max(first, start)
-    exceptions = exceptions_between([activity], begin, last)
+    finish = min(last, end) if end else last
+    exceptions = exceptions_between([activity], begin, finish)
     calendar = calendar_for(activity, exceptions)
-    closings = list(HolidayClosing.objects.filter(activity=activity))
+    closings = list(
+        HolidayClosing.objects.filter(activity=activity, last_day__gte=begin, first_day__lte=finish)
+    )
     now = now_local()
     wanted = set(weekdays) if weekdays is not None else None
     days = []
-    for day in rules.operating_days(calendar):
-        if day < begin or (wanted is not None and day.weekday() not in wanted):
+    for day in rules.operating_days(calendar, start=begin, end=finish):
+        if wanted is not None and day.weekday() not in wanted:
             continue
         if rules.deadline_passed(deadline_for(activity, day, calendar, closings), now):
             continue

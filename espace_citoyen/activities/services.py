@@ -107,6 +107,37 @@ def _next_position(activity: Activity, day: date) -> int:
         return cursor.fetchone()[0]
 
 
+def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
+    """Take one place on each of `days`, all or none: lock the days' counters in date
+    order (one statement), then either take a place on every day if each has one, or
+    give the request the next waitlist position of every day (one statement). Returns
+    None when the places are taken, else each day's waitlist position. The counters
+    must exist (_ensure_days)."""
+    counters = list(
+        ActivityDay.objects.select_for_update()
+        .filter(activity=activity, date__in=days)
+        .order_by("date")
+        .values_list("pk", "date", "booked", "capacity")
+    )
+    if len(counters) == len(days) and all(booked < capacity for *_, booked, capacity in counters):
+        taken = ActivityDay.objects.filter(
+            pk__in=[pk for pk, *_ in counters], booked__lt=F("capacity")
+        ).update(booked=F("booked") + 1)
+        if taken != len(days):  # cannot happen under the lock: never book past it
+            raise RuntimeError("a day counter changed under its lock")
+        return None
+    table = ActivityDay._meta.db_table
+    marks = ", ".join(["%s"] * len(counters))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET waitlist_last = waitlist_last + 1 "  # noqa: S608 (table name from the model)
+            f"WHERE id IN ({marks}) RETURNING id, waitlist_last",
+            [pk for pk, *_ in counters],
+        )
+        by_pk = dict(cursor.fetchall())
+    return {day: by_pk[pk] for pk, day, *_ in counters}
+
+
 def _notify_promoted(booking: Booking) -> None:
     from espace_citoyen.families.services import family_contacts
 
@@ -290,7 +321,9 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
     if activity.kind != ActivityKind.HOLIDAYS:
         raise ApplicationError(_("Seul l'accueil de loisirs des vacances se réserve à la semaine."))
     monday, sunday = rules.week_of(monday)
-    days = [day for day in selectors.bookable_days(activity, start=monday) if day <= sunday]
+    # Operating days of the week whose deadline has not passed: the checks of
+    # _check_open, for the whole week in two queries.
+    days = selectors.bookable_days(activity, start=monday, end=sunday)
     if not days:
         raise ApplicationError(
             _(
@@ -299,10 +332,12 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             ),
             field="date",
         )
-    contexts = [selectors.day_context(activity, day) for day in days]
-    for context in contexts:
-        _check_open(context)
-    if any(_live_booking(child, activity, day) for day in days):
+    if Booking.objects.filter(
+        child=child,
+        activity=activity,
+        date__in=days,
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+    ).exists():
         raise ApplicationError(
             _(
                 "Un jour de cette semaine est déjà réservé pour %(child)s : gérez la "
@@ -312,19 +347,9 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
         )
 
     _ensure_days(activity, days)
-
-    class _Full(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            for day in days:
-                if not _take_place(activity, day):
-                    raise _Full
-    except _Full:
-        confirmed = False
-    else:
-        confirmed = True
+    # Everything above ran before any day's lock; below, three statements under them.
+    positions = _take_week(activity, days)
+    confirmed = positions is None
     now = timezone.now()
     bookings = []
     for day in days:
@@ -341,7 +366,7 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             booking.confirmed_at = now
         else:
             booking.status = BookingStatus.WAITLISTED
-            booking.waitlist_position = _next_position(activity, day)
+            booking.waitlist_position = positions[day]
         bookings.append(booking)
     Booking.objects.bulk_create(bookings)
     return bookings

@@ -187,3 +187,42 @@ def test_a_promotion_locks_only_the_bookings_and_the_days_counter():
     assert finished_while_held
     promoted = Booking.objects.get(child=waiting, date=MONDAY)
     assert promoted.status == BookingStatus.CONFIRMED and promoted.promoted
+
+
+def test_thirty_families_on_a_holiday_week_of_ten_places():
+    """30 threads booking the same holiday week of 10 places: exactly 10 families get
+    the whole week, 20 wait on every day of it with distinct ranks, no error, and no
+    day holds more than its 10 places."""
+    from espace_citoyen.activities.models import ActivityKind
+
+    centre = activity_create(kind=ActivityKind.HOLIDAYS, name="Vacances", capacity=10)
+    rush = _children(centre, 30)
+    monday = date(2026, 12, 21)
+    errors = _run_all(
+        [
+            (
+                lambda child=child: services.booking_add_week(
+                    child=child, activity=centre, monday=monday, actor=None
+                )
+            )
+            for child in rush
+        ]
+    )
+    assert errors == []
+    days = [date(2026, 12, 21), date(2026, 12, 22), date(2026, 12, 23), date(2026, 12, 24)]
+    for day in days:
+        confirmed = Booking.objects.filter(
+            activity=centre, date=day, status=BookingStatus.CONFIRMED
+        )
+        waiting = Booking.objects.filter(activity=centre, date=day, status=BookingStatus.WAITLISTED)
+        assert confirmed.count() == 10
+        assert waiting.count() == 20
+        assert len(set(waiting.values_list("waitlist_position", flat=True))) == 20
+        assert ActivityDay.objects.get(activity=centre, date=day).booked == 10
+    weeks = {
+        child.pk: set(
+            Booking.objects.filter(child=child, activity=centre).values_list("status", flat=True)
+        )
+        for child in rush
+    }
+    assert sorted(len(statuses) for statuses in weeks.values()) == [1] * 30  # whole weeks
