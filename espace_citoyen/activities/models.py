@@ -1,6 +1,7 @@
 """Périscolaire and extrascolaire activities (configured by administrators)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,13 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.unit == Unit.WEEK and self.kind != ActivityKind.HOLIDAYS:
+            # Whole weeks are offered only by the holiday centre's calendar.
+            raise ValidationError(
+                {"unit": _("Seul l'accueil de loisirs des vacances se réserve à la semaine.")}
+            )
 
     @property
     def is_periscolaire(self) -> bool:

@@ -23,6 +23,7 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
     HolidayClosing,
+    Unit,
 )
 from espace_citoyen.core import dates
 
@@ -305,6 +306,7 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
                 deadline=deadline,
                 now=now,
                 free_places=free,
+                by_week=activity.unit == Unit.WEEK,
             )
             monday, _sunday = rules.week_of(day)
             row.cells.append(

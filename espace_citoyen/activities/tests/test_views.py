@@ -303,3 +303,40 @@ def test_the_weekly_template_refuses_a_date_after_the_school_year(
     assert "n'a plus de jour à réserver à partir du lundi 2 août 2027" in page_text(response)
     enrolment.refresh_from_db()
     assert enrolment.weekdays == [0]
+
+
+def test_an_activity_booked_by_the_week_offers_no_single_day(citizen_client, child):
+    """A « semaine » activity shows its days without a « Réserver » button (the week's
+    button books them) and cancels the whole week from any of its days."""
+    from espace_citoyen.activities.models import Unit
+
+    centre = activity_create(
+        kind=ActivityKind.HOLIDAYS, name="Stage de la semaine", capacity=5, unit=Unit.WEEK
+    )
+    enrolment_make(child, centre)
+    page = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
+    assert "lundi 21 décembre 2026 Libre 5 places disponibles" in page
+    assert "Réserver : Stage de la semaine" not in page
+    assert "Réserver la semaine du lundi 21 décembre 2026, Stage de la semaine" in page
+    citizen_client.post(
+        MONTH.format(child.pk) + "semaine/", {"activity": centre.pk, "monday": "2026-12-21"}
+    )
+    page = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
+    assert "Annuler la semaine : Stage de la semaine, mardi 22 décembre 2026" in page
+    citizen_client.post(
+        MONTH.format(child.pk) + "reserver/",
+        {"activity": centre.pk, "date": "2026-12-22", "action": "cancel"},
+    )
+    assert not Booking.objects.filter(child=child, status=BookingStatus.CONFIRMED).exists()
+
+
+def test_a_week_unit_is_for_the_holiday_centre_only(db):
+    """Only the holiday centre's calendar offers whole weeks: another kind of activity
+    cannot be set to « semaine »."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from espace_citoyen.activities.models import Unit
+
+    with pytest.raises(ValidationError, match="se réserve à la semaine"):
+        activity_create(kind=ActivityKind.LUNCH, unit=Unit.WEEK)
