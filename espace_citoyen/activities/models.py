@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.core import dates
+
 
 class ActivityKind(models.TextChoices):
     MORNING = "matin", _("Accueil du matin")
@@ -240,6 +242,11 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.activity}"
+
+    @property
+    def weekdays_label(self) -> str:
+        """The weekly template in words: « lundi, mardi, jeudi » (empty without one)."""
+        return ", ".join(dates.weekday_name(day) for day in sorted(self.weekdays))
 
 
 class BookingStatus(models.TextChoices):

@@ -190,6 +190,15 @@ def enrolments_of_family(family) -> list[Enrolment]:
     )
 
 
+def enrolment_for_demarche(demarche) -> Enrolment | None:
+    """The enrolment behind an enrolment démarche, for its page."""
+    return (
+        Enrolment.objects.filter(demarche=demarche)
+        .select_related("activity__school_year", "activity__school", "child")
+        .first()
+    )
+
+
 def enrolment_get_for_family(family, pk: int) -> Enrolment | None:
     return (
         Enrolment.objects.filter(family=family, pk=pk)

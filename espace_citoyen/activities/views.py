@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_citoyen.activities import forms, rules, selectors, services
-from espace_citoyen.activities.models import Activity, Enrolment, EnrolmentStatus
-from espace_citoyen.core import dates
+from espace_citoyen.activities.models import Activity, EnrolmentStatus
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.access import family_for_request
@@ -35,17 +34,7 @@ def _child_of(request, pk: int):
 
 def enrolment_detail_context(demarche, agent: bool) -> dict:
     """Extra context of the démarche page (citizen and agent): the enrolment's details."""
-    enrolment = (
-        Enrolment.objects.filter(demarche=demarche)
-        .select_related("activity__school_year", "activity__school", "child")
-        .first()
-    )
-    return {
-        "enrolment": enrolment,
-        "weekday_names": ", ".join(dates.weekday_name(d) for d in enrolment.weekdays)
-        if enrolment
-        else "",
-    }
+    return {"enrolment": selectors.enrolment_for_demarche(demarche)}
 
 
 # --- home: « Modifier vos inscriptions périscolaires » ---------------------------------------
@@ -186,7 +175,7 @@ def child_month(request, child_id: int):
 
 
 def _activity_or_404(pk: int) -> Activity:
-    activity = Activity.objects.filter(pk=pk).select_related("school_year", "school").first()
+    activity = selectors.activity_get(pk)
     if activity is None:
         raise Http404
     return activity
