@@ -39,9 +39,9 @@ class EnrolmentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Les jours où votre enfant fréquentera l'activité chaque semaine, pour "
-            "l'accueil du matin, la restauration et l'accueil du soir. Sans objet pour les "
-            "mercredis et les vacances, que vous réservez ensuite jour par jour."
+            "Les jours où votre enfant fréquentera l'activité chaque semaine : ils sont "
+            "réservés pour toute l'année scolaire (pour les mercredis, cochez « Mercredi »). "
+            "Sans objet pour les vacances, que vous réservez ensuite par jour ou par semaine."
         ),
     )
 

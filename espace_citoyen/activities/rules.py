@@ -126,7 +126,7 @@ def closed_reason(day: date, calendar: Calendar) -> str | None:
         }
     holiday = calendar.school_holidays.get(day)
     if calendar.on_holidays and holiday is None:
-        return _("Période scolaire")
+        return _("Période scolaire : l'accueil de loisirs ouvre pendant les vacances")
     if not calendar.on_holidays and holiday is not None:
         return holiday
     return None

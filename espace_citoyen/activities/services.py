@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import (
@@ -435,9 +436,12 @@ def activity_day_capacity_set(
     counter = ActivityDay.objects.select_for_update().get(activity=activity, date=day)
     if capacity < counter.booked:
         raise ApplicationError(
-            _(
+            ngettext(
+                "%(booked)s place est déjà réservée ce jour-là : la capacité ne peut "
+                "pas être plus basse.",
                 "%(booked)s places sont déjà réservées ce jour-là : la capacité ne peut "
-                "pas être plus basse."
+                "pas être plus basse.",
+                counter.booked,
             )
             % {"booked": counter.booked},
             field="capacity",
@@ -498,7 +502,7 @@ def _check_weekdays(activity: Activity, weekdays: list[int]) -> list[int]:
         )
     if any(day not in allowed for day in chosen):
         raise ApplicationError(
-            _("L'activité n'a lieu que les %(days)s.")
+            _("L'activité a lieu uniquement les jours suivants : %(days)s.")
             % {"days": ", ".join(dates.weekday_name(day) for day in allowed)},
             field="weekdays",
         )
@@ -690,7 +694,7 @@ def enrolment_template_change(
     allowed = rules.weekdays_for(activity.kind, activity.weekdays)
     if any(day not in allowed for day in chosen):
         raise ApplicationError(
-            _("L'activité n'a lieu que les %(days)s.")
+            _("L'activité a lieu uniquement les jours suivants : %(days)s.")
             % {"days": ", ".join(dates.weekday_name(day) for day in allowed)},
             field="weekdays",
         )

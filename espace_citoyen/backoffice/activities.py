@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_citoyen.accounts.roles import Role
@@ -82,7 +82,7 @@ def activity_detail(request, pk: int):
         else:
             messages.success(
                 request,
-                _("%(day)s : %(capacity)s places, %(booked)s réservées.")
+                _("Le %(day)s : %(capacity)s places, dont %(booked)s réservées.")
                 % {
                     "day": rules.day_label(counter.date),
                     "capacity": counter.capacity,
@@ -246,7 +246,15 @@ def register(request, pk: int, day: str):
             )
         except ApplicationError as error:
             return _register_page(request, activity, the_day, error=error.message, status=400)
-        messages.success(request, _("Pointage enregistré (%(count)s enfants).") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Pointage enregistré (%(count)s enfant).",
+                "Pointage enregistré (%(count)s enfants).",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("backoffice:register", activity.pk, the_day.isoformat())
     return _register_page(request, activity, the_day)
 
@@ -322,6 +330,13 @@ def absence_justify(request, pk: int):
 DIET_LABELS = dict(Diet.choices)
 
 
+def _diet_header(diet: str) -> str:
+    """« Repas sans porc »; the standard meal is « Repas sans régime particulier »."""
+    if diet == Diet.STANDARD:
+        return "Repas sans régime particulier"
+    return f"Repas {DIET_LABELS[diet].lower()}"
+
+
 def _forecast_dataset(lines) -> tablib.Dataset:
     diets = [key for key, _label in Diet.choices]
     dataset = tablib.Dataset(
@@ -329,7 +344,7 @@ def _forecast_dataset(lines) -> tablib.Dataset:
             "Date",
             "Lieu",
             "Repas",
-            *[f"Repas {DIET_LABELS[d].lower()}" for d in diets],
+            *[_diet_header(d) for d in diets],
             "Dont PAI",
             "Accueil du matin",
             "Accueil du soir",

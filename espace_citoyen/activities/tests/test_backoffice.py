@@ -188,6 +188,7 @@ def test_forecast_counts_meals_with_diets_and_pai_and_exports(agent_client, db):
     assert rows[0][:3] == ["Date", "Lieu", "Repas"]
     assert rows[1][:3] == ["2026-11-30", "École élémentaire Jean-Jaurès", "3"]
     header = dict(zip(rows[0], rows[1], strict=True))
+    assert header["Repas sans régime particulier"] == "2"
     assert header["Repas sans porc"] == "1" and header["Dont PAI"] == "1"
     assert header["Accueil du matin"] == "1"
     ods = client.get("/backoffice/activites/effectifs/?date=2026-11-30&jours=3&format=ods")
@@ -221,7 +222,7 @@ def test_waitlists_and_capacity_screen(agent_client, lunch):
     response = client.post(
         f"/backoffice/activites/{lunch.pk}/", {"date": "2026-11-30", "capacity": "3"}, follow=True
     )
-    assert "3 places, 3 réservées" in page_text(response)
+    assert "Le lundi 30 novembre 2026 : 3 places, dont 3 réservées." in page_text(response)
     assert not Booking.objects.filter(status=BookingStatus.WAITLISTED).exists()
     response = client.post(
         f"/backoffice/activites/{lunch.pk}/", {"date": "2026-11-30", "capacity": "1"}

@@ -85,13 +85,14 @@ def test_add_then_cancel_a_day(citizen_client, child, lunch, enrolled):
     response = citizen_client.post(
         url, {"activity": lunch.pk, "date": "2026-11-30", "action": "add"}, follow=True
     )
-    assert "Restauration scolaire Jean-Jaurès du lundi 30 novembre 2026 : réservé." in page_text(
-        response
+    assert (
+        "La réservation du lundi 30 novembre 2026 est confirmée "
+        "(« Restauration scolaire Jean-Jaurès »)." in page_text(response)
     )
     response = citizen_client.post(
         url, {"activity": lunch.pk, "date": "2026-11-30", "action": "cancel"}, follow=True
     )
-    assert "du lundi 30 novembre 2026 : annulé." in page_text(response)
+    assert "La réservation du lundi 30 novembre 2026 est annulée" in page_text(response)
     assert Booking.objects.get(child=child).status == BookingStatus.CANCELLED
 
 
@@ -323,10 +324,12 @@ def test_an_activity_booked_by_the_week_offers_no_single_day(citizen_client, chi
     )
     page = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
     assert "Annuler la semaine : Stage de la semaine, mardi 22 décembre 2026" in page
-    citizen_client.post(
+    response = citizen_client.post(
         MONTH.format(child.pk) + "reserver/",
         {"activity": centre.pk, "date": "2026-12-22", "action": "cancel"},
+        follow=True,
     )
+    assert "La semaine du lundi 21 décembre 2026 est annulée" in page_text(response)
     assert not Booking.objects.filter(child=child, status=BookingStatus.CONFIRMED).exists()
 
 
