@@ -7,7 +7,6 @@ import io
 from datetime import date, datetime
 
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,10 +15,9 @@ from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.activities.models import ActivityKind, Attendance, Booking, BookingStatus
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
-from espace_citoyen.core.testing import page_text, visible_text
+from espace_citoyen.core.testing import page_text, pdf_upload, visible_text
 
 MONDAY = date(2026, 11, 30)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _register_url(activity, day=MONDAY):
@@ -124,7 +122,7 @@ def _certificate(child, agent_user):
     return document_upload(
         family=child.family,
         kind=DocumentKind.MEDICAL_CERTIFICATE,
-        upload=SimpleUploadedFile("certificat.pdf", PDF, content_type="application/pdf"),
+        upload=pdf_upload("certificat.pdf", "Certificat médical"),
         uploaded_by=agent_user,
         child=child,
     )
