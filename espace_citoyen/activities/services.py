@@ -786,20 +786,16 @@ def calendar_exception_add(
     touched = defaultdict(list)
     for booking in bookings.select_related("activity", "child", "family"):
         touched[booking.family].append(booking)
-        booking.status = BookingStatus.CANCELLED
-        booking.waitlist_position = None
-        booking.cancelled_at = timezone.now()
-        booking.cancelled_by = agent
-        booking.cancel_reason = (_("Fermeture : %(reason)s") % {"reason": reason.strip()})[:200]
-        booking.save(
-            update_fields=[
-                "status",
-                "waitlist_position",
-                "cancelled_at",
-                "cancelled_by",
-                "cancel_reason",
-            ]
-        )
+    # One statement for the day's bookings, however many there are.
+    Booking.objects.filter(
+        pk__in=[booking.pk for lines in touched.values() for booking in lines]
+    ).update(
+        status=BookingStatus.CANCELLED,
+        waitlist_position=None,
+        cancelled_at=timezone.now(),
+        cancelled_by=agent,
+        cancel_reason=(_("Fermeture : %(reason)s") % {"reason": reason.strip()})[:200],
+    )
     counters = ActivityDay.objects.filter(date=day)
     if activity is not None:
         counters = counters.filter(activity=activity)
