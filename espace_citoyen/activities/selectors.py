@@ -430,6 +430,15 @@ def activity_fill(activity: Activity, *, start: date, days: int = 28) -> list[di
     return lines
 
 
+def calendar_exceptions(*, since: date) -> list[CalendarException]:
+    """Closures and openings from `since` on, by date."""
+    return list(
+        CalendarException.objects.filter(date__gte=since)
+        .select_related("activity")
+        .order_by("date", "id")
+    )
+
+
 def places() -> list[tuple[str, str]]:
     """The places where activities run: (key, label); key is "ecole-<id>" or "lieu-<name>"."""
     seen = {}

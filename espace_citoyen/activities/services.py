@@ -876,7 +876,16 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
 
 @transaction.atomic
 def attendance_add_unbooked(*, activity: Activity, day: date, child: Child, agent) -> Attendance:
-    """A child present without booking: recorded as such (billed with the surcharge)."""
+    """A child enrolled in the activity, present without booking: recorded as such
+    (billed with the surcharge)."""
+    if not Enrolment.objects.filter(
+        child=child, activity=activity, status=EnrolmentStatus.ACCEPTED
+    ).exists():
+        raise ApplicationError(
+            _("%(child)s n'est pas inscrit(e) à « %(activity)s ».")
+            % {"child": child.full_name, "activity": activity.name},
+            field="child",
+        )
     if Booking.objects.filter(
         activity=activity, date=day, child=child, status=BookingStatus.CONFIRMED
     ).exists():

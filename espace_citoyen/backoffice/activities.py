@@ -149,11 +149,7 @@ def activity_calendar(request):
         else:
             messages.success(request, _("L'exception de calendrier est enregistrée."))
             return redirect("backoffice:activity_calendar")
-    exceptions = list(
-        CalendarException.objects.filter(date__gte=today - timedelta(days=31))
-        .select_related("activity")
-        .order_by("date")
-    )
+    exceptions = selectors.calendar_exceptions(since=today - timedelta(days=31))
     return render(
         request,
         "backoffice/activities/calendar.html",

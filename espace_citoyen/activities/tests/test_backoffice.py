@@ -311,3 +311,15 @@ def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch
         response = client.post(f"/backoffice/activites/{lunch.pk}/", {"date": day, "capacity": "5"})
         assert response.status_code == 400, day
     assert "Choisissez un jour de l'année de l'activité" in page_text(response)
+
+
+def test_presence_without_booking_is_for_children_enrolled_in_the_activity(agent_client, lunch):
+    """A forged id of a child not enrolled in the activity is refused: no surcharge is
+    recorded against an unrelated family."""
+    stranger = other_child()
+    response = agent_client(Role.PERISCOLAIRE).post(
+        _register_url(lunch) + "sans-reservation/", {"child": stranger.pk}
+    )
+    assert response.status_code == 400
+    assert "n'est pas inscrit(e) à « Restauration scolaire Jean-Jaurès »" in page_text(response)
+    assert not Attendance.objects.exists()
