@@ -120,7 +120,9 @@ def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
         .order_by("date")
         .values_list("pk", "date", "booked", "capacity")
     )
-    if len(counters) == len(days) and all(booked < capacity for *_, booked, capacity in counters):
+    if len(counters) != len(days):
+        raise RuntimeError("a day counter is missing: call _ensure_days first")
+    if all(booked < capacity for *_, booked, capacity in counters):
         taken = ActivityDay.objects.filter(
             pk__in=[pk for pk, *_ in counters], booked__lt=F("capacity")
         ).update(booked=F("booked") + 1)
