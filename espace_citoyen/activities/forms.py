@@ -1,5 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from espace_citoyen.activities import rules
 
 WEEKDAY_CHOICES = [
     ("0", _("Lundi")),
@@ -8,6 +11,20 @@ WEEKDAY_CHOICES = [
     ("3", _("Jeudi")),
     ("4", _("Vendredi")),
 ]
+
+
+class DayField(forms.DateField):
+    """A date the calendars can answer about (years 2000 to 2100): a date typed far
+    away is a clear error on the field, never an error page."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not rules.plausible(value):
+            raise ValidationError(
+                _("Saisissez une date entre %(first)s et %(last)s.")
+                % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR},
+                code="out_of_range",
+            )
 
 
 class EnrolmentForm(forms.Form):
@@ -22,9 +39,9 @@ class EnrolmentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Les jours où votre enfant fréquentera l'activité chaque semaine, pour "
-            "l'accueil du matin, la restauration et l'accueil du soir. Sans objet pour les "
-            "mercredis et les vacances, que vous réservez ensuite jour par jour."
+            "Les jours où votre enfant fréquentera l'activité chaque semaine : ils sont "
+            "réservés pour toute l'année scolaire (pour les mercredis, cochez « Mercredi »). "
+            "Sans objet pour les vacances, que vous réservez ensuite par jour ou par semaine."
         ),
     )
 
@@ -43,7 +60,7 @@ class TemplateChangeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ne cochez aucun jour pour arrêter les réservations automatiques."),
     )
-    start = forms.DateField(
+    start = DayField(
         label=_("À partir du"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Les jours dont le délai de modification est passé ne changent pas."),
@@ -52,10 +69,10 @@ class TemplateChangeForm(forms.Form):
 
 class DayForm(forms.Form):
     activity = forms.IntegerField(min_value=1)
-    date = forms.DateField()
+    date = DayField()
     action = forms.ChoiceField(choices=[("add", "add"), ("cancel", "cancel")])
 
 
 class WeekForm(forms.Form):
     activity = forms.IntegerField(min_value=1)
-    monday = forms.DateField()
+    monday = DayField()

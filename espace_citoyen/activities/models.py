@@ -1,8 +1,11 @@
 """Périscolaire and extrascolaire activities (configured by administrators)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from espace_citoyen.core import dates
 
 
 class ActivityKind(models.TextChoices):
@@ -71,6 +74,13 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.unit == Unit.WEEK and self.kind != ActivityKind.HOLIDAYS:
+            # Whole weeks are offered only by the holiday centre's calendar.
+            raise ValidationError(
+                {"unit": _("Seul l'accueil de loisirs des vacances se réserve à la semaine.")}
+            )
+
     @property
     def is_periscolaire(self) -> bool:
         return self.kind in PERISCOLAIRE_KINDS
@@ -98,7 +108,7 @@ class HolidayClosing(models.Model):
     class Meta:
         verbose_name = _("clôture des réservations de vacances")
         verbose_name_plural = _("clôtures des réservations de vacances")
-        ordering = ["activity", "first_day"]
+        ordering = ["activity_id", "first_day"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(last_day__gte=models.F("first_day")),
@@ -162,7 +172,7 @@ class ActivityDay(models.Model):
     class Meta:
         verbose_name = _("journée d'activité")
         verbose_name_plural = _("journées d'activité")
-        ordering = ["activity", "date"]
+        ordering = ["activity_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "date"], name="activity_day_unique"),
             models.CheckConstraint(
@@ -232,6 +242,11 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.activity}"
+
+    @property
+    def weekdays_label(self) -> str:
+        """The weekly template in words: « lundi, mardi, jeudi » (empty without one)."""
+        return ", ".join(dates.weekday_name(day) for day in sorted(self.weekdays))
 
 
 class BookingStatus(models.TextChoices):

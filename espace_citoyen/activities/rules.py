@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_citoyen.core import dates
 
@@ -42,6 +43,15 @@ def weekdays_for(kind: str, configured: Iterable[int] | None = None) -> tuple[in
 
 
 day_label = dates.day_label
+
+# The years a date typed or posted may fall in: the official calendars and the deadline
+# arithmetic (days before, weeks after) stay far from date.min and date.max.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def plausible(day: date) -> bool:
+    """Whether a date given by a user is one the calendars can answer about."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def moment_label(moment: datetime) -> str:
@@ -116,19 +126,22 @@ def closed_reason(day: date, calendar: Calendar) -> str | None:
         }
     holiday = calendar.school_holidays.get(day)
     if calendar.on_holidays and holiday is None:
-        return _("Période scolaire")
+        return _("Période scolaire : l'accueil de loisirs ouvre pendant les vacances")
     if not calendar.on_holidays and holiday is not None:
         return holiday
     return None
 
 
-def operating_days(calendar: Calendar) -> list[date]:
+def operating_days(
+    calendar: Calendar, *, start: date | None = None, end: date | None = None
+) -> list[date]:
     """The days the activity runs: the weekdays of the school year outside (or, for the
     holiday centre, inside) the zone's school holidays, without public holidays, minus
-    the agents' closures, plus their openings."""
+    the agents' closures, plus their openings; optionally only from `start` to `end`."""
     days = []
-    day = calendar.start
-    while day <= calendar.end:
+    day = max(calendar.start, start) if start else calendar.start
+    last = min(calendar.end, end) if end else calendar.end
+    while day <= last:
         if closed_reason(day, calendar) is None:
             days.append(day)
         day += timedelta(days=1)
@@ -255,10 +268,12 @@ def day_state(
     deadline: datetime,
     now: datetime,
     free_places: int,
+    by_week: bool = False,
 ) -> DayState:
     """The state shown in the month calendar, with the reason and the action offered.
 
-    booking_status is "confirmed", "waitlisted" or None."""
+    booking_status is "confirmed", "waitlisted" or None. An activity booked by the week
+    (by_week) offers no single day: its weeks are booked, and cancelled, whole."""
     if closed is not None:
         return DayState(CLOSED, _("Fermé"), closed)
     locked = deadline_passed(deadline, now)
@@ -268,28 +283,36 @@ def day_state(
     if booking_status == "confirmed":
         if locked:
             return DayState(LOCKED, _("Réservé"), locked_reason)
-        return DayState(BOOKED, _("Réservé"), "", "cancel", _("Annuler"))
+        cancel = _("Annuler la semaine") if by_week else _("Annuler")
+        return DayState(BOOKED, _("Réservé"), "", "cancel", cancel)
     if booking_status == "waitlisted":
         label = _("Liste d'attente, rang %(position)s") % {"position": position}
         if locked:
             return DayState(LOCKED, label, locked_reason)
-        return DayState(WAITLISTED, label, "", "cancel", _("Quitter la liste d'attente"))
+        leave = (
+            _("Quitter la liste d'attente pour la semaine")
+            if by_week
+            else _("Quitter la liste d'attente")
+        )
+        return DayState(WAITLISTED, label, "", "cancel", leave)
     if locked:
         return DayState(LOCKED, _("Non réservé"), locked_reason)
+    add = "" if by_week else "add"
     if free_places <= 0:
         return DayState(
             FULL,
             _("Complet"),
             _("Toutes les places sont prises."),
-            "add",
-            _("S'inscrire sur la liste d'attente"),
+            add,
+            "" if by_week else _("S'inscrire sur la liste d'attente"),
         )
     return DayState(
         FREE,
         _("Libre"),
-        _("%(count)s place(s) disponible(s)") % {"count": free_places},
-        "add",
-        _("Réserver"),
+        ngettext("%(count)s place disponible", "%(count)s places disponibles", free_places)
+        % {"count": free_places},
+        add,
+        "" if by_week else _("Réserver"),
     )
 
 

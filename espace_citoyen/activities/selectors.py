@@ -23,6 +23,7 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
     HolidayClosing,
+    Unit,
 )
 from espace_citoyen.core import dates
 
@@ -131,19 +132,29 @@ def day_context(activity: Activity, day: date) -> DayContext:
     )
 
 
-def bookable_days(activity: Activity, *, start: date, weekdays: Iterable[int] | None = None):
-    """Operating days from `start` whose deadline has not passed (optionally only some
-    weekdays), in order."""
+def bookable_days(
+    activity: Activity,
+    *,
+    start: date,
+    end: date | None = None,
+    weekdays: Iterable[int] | None = None,
+):
+    """Operating days from `start` (to `end`, else to the end of the activity's year)
+    whose deadline has not passed, optionally only some weekdays, in order. Two
+    queries."""
     first, last = activity_range(activity)
     begin = max(first, start)
-    exceptions = exceptions_between([activity], begin, last)
+    finish = min(last, end) if end else last
+    exceptions = exceptions_between([activity], begin, finish)
     calendar = calendar_for(activity, exceptions)
-    closings = list(HolidayClosing.objects.filter(activity=activity))
+    closings = list(
+        HolidayClosing.objects.filter(activity=activity, last_day__gte=begin, first_day__lte=finish)
+    )
     now = now_local()
     wanted = set(weekdays) if weekdays is not None else None
     days = []
-    for day in rules.operating_days(calendar):
-        if day < begin or (wanted is not None and day.weekday() not in wanted):
+    for day in rules.operating_days(calendar, start=begin, end=finish):
+        if wanted is not None and day.weekday() not in wanted:
             continue
         if rules.deadline_passed(deadline_for(activity, day, calendar, closings), now):
             continue
@@ -176,6 +187,15 @@ def enrolments_of_family(family) -> list[Enrolment]:
         .exclude(status=EnrolmentStatus.CANCELLED)
         .select_related("activity__school_year", "activity__school", "demarche", "child")
         .order_by("child__birth_date", "activity__kind", "-created_at")
+    )
+
+
+def enrolment_for_demarche(demarche) -> Enrolment | None:
+    """The enrolment behind an enrolment démarche, for its page."""
+    return (
+        Enrolment.objects.filter(demarche=demarche)
+        .select_related("activity__school_year", "activity__school", "child")
+        .first()
     )
 
 
@@ -295,6 +315,7 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
                 deadline=deadline,
                 now=now,
                 free_places=free,
+                by_week=activity.unit == Unit.WEEK,
             )
             monday, _sunday = rules.week_of(day)
             row.cells.append(
@@ -409,6 +430,15 @@ def activity_fill(activity: Activity, *, start: date, days: int = 28) -> list[di
     return lines
 
 
+def calendar_exceptions(*, since: date) -> list[CalendarException]:
+    """Closures and openings from `since` on, by date."""
+    return list(
+        CalendarException.objects.filter(date__gte=since)
+        .select_related("activity")
+        .order_by("date", "id")
+    )
+
+
 def places() -> list[tuple[str, str]]:
     """The places where activities run: (key, label); key is "ecole-<id>" or "lieu-<name>"."""
     seen = {}
@@ -430,7 +460,7 @@ def activities_at(place_key: str, day: date) -> list[Activity]:
         school_year__start_date__lte=day,
         school_year__end_date__gte=day - timedelta(days=62),
     ).select_related("school_year", "school")
-    if place_key.startswith("ecole-") and place_key[6:].isdigit():
+    if place_key.startswith("ecole-") and place_key[6:].isdigit() and len(place_key) < 25:
         queryset = queryset.filter(school_id=int(place_key[6:]))
     elif place_key.startswith("lieu-"):
         queryset = queryset.filter(school__isnull=True, place_name=place_key[5:])

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import (
@@ -73,6 +74,21 @@ def _take_place(activity: Activity, day: date) -> bool:
     )
 
 
+def _lock_days(activity: Activity, days: list[date]) -> None:
+    """Lock the counters of several days in date order before changing any of them:
+    two requests over the same days then queue instead of each holding a day the other
+    one waits for (a deadlock)."""
+    if not days:
+        return
+    _ensure_days(activity, days)
+    list(
+        ActivityDay.objects.select_for_update()
+        .filter(activity=activity, date__in=days)
+        .order_by("date")
+        .values_list("pk", flat=True)
+    )
+
+
 def _release_place(activity_id: int, day: date) -> None:
     ActivityDay.objects.filter(activity_id=activity_id, date=day, booked__gt=0).update(
         booked=F("booked") - 1
@@ -90,6 +106,39 @@ def _next_position(activity: Activity, day: date) -> int:
             [activity.pk, day],
         )
         return cursor.fetchone()[0]
+
+
+def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
+    """Take one place on each of `days`, all or none: lock the days' counters in date
+    order (one statement), then either take a place on every day if each has one, or
+    give the request the next waitlist position of every day (one statement). Returns
+    None when the places are taken, else each day's waitlist position. The counters
+    must exist (_ensure_days)."""
+    counters = list(
+        ActivityDay.objects.select_for_update()
+        .filter(activity=activity, date__in=days)
+        .order_by("date")
+        .values_list("pk", "date", "booked", "capacity")
+    )
+    if len(counters) != len(days):
+        raise RuntimeError("a day counter is missing: call _ensure_days first")
+    if all(booked < capacity for *_, booked, capacity in counters):
+        taken = ActivityDay.objects.filter(
+            pk__in=[pk for pk, *_ in counters], booked__lt=F("capacity")
+        ).update(booked=F("booked") + 1)
+        if taken != len(days):  # cannot happen under the lock: never book past it
+            raise RuntimeError("a day counter changed under its lock")
+        return None
+    table = ActivityDay._meta.db_table
+    marks = ", ".join(["%s"] * len(counters))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET waitlist_last = waitlist_last + 1 "  # noqa: S608 (table name from the model)
+            f"WHERE id IN ({marks}) RETURNING id, waitlist_last",
+            [pk for pk, *_ in counters],
+        )
+        by_pk = dict(cursor.fetchall())
+    return {day: by_pk[pk] for pk, day, *_ in counters}
 
 
 def _notify_promoted(booking: Booking) -> None:
@@ -113,11 +162,13 @@ def _notify_promoted(booking: Booking) -> None:
 
 def _promote(activity: Activity, day: date, *, deadline_checked: bool = False) -> Booking | None:
     """Give a free place of the day to the first family in line, and e-mail them. Only
-    before the day's deadline: after it, the teams' numbers are fixed."""
+    before the day's deadline: after it, the teams' numbers are fixed. Locks the waiting
+    booking and the day's counter, never the child, family or activity rows it reads
+    (`of=self`): that family's own request may hold its child's row at that moment."""
     if not deadline_checked and selectors.day_context(activity, day).locked:
         return None
     first = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(activity=activity, date=day, status=BookingStatus.WAITLISTED)
         .select_related("child", "family", "activity")
         .order_by("waitlist_position")
@@ -273,7 +324,9 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
     if activity.kind != ActivityKind.HOLIDAYS:
         raise ApplicationError(_("Seul l'accueil de loisirs des vacances se réserve à la semaine."))
     monday, sunday = rules.week_of(monday)
-    days = [day for day in selectors.bookable_days(activity, start=monday) if day <= sunday]
+    # Operating days of the week whose deadline has not passed: the checks of
+    # _check_open, for the whole week in two queries.
+    days = selectors.bookable_days(activity, start=monday, end=sunday)
     if not days:
         raise ApplicationError(
             _(
@@ -282,10 +335,12 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             ),
             field="date",
         )
-    contexts = [selectors.day_context(activity, day) for day in days]
-    for context in contexts:
-        _check_open(context)
-    if any(_live_booking(child, activity, day) for day in days):
+    if Booking.objects.filter(
+        child=child,
+        activity=activity,
+        date__in=days,
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+    ).exists():
         raise ApplicationError(
             _(
                 "Un jour de cette semaine est déjà réservé pour %(child)s : gérez la "
@@ -295,19 +350,9 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
         )
 
     _ensure_days(activity, days)
-
-    class _Full(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            for day in days:
-                if not _take_place(activity, day):
-                    raise _Full
-    except _Full:
-        confirmed = False
-    else:
-        confirmed = True
+    # Everything above ran before any day's lock; below, three statements under them.
+    positions = _take_week(activity, days)
+    confirmed = positions is None
     now = timezone.now()
     bookings = []
     for day in days:
@@ -324,7 +369,7 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             booking.confirmed_at = now
         else:
             booking.status = BookingStatus.WAITLISTED
-            booking.waitlist_position = _next_position(activity, day)
+            booking.waitlist_position = positions[day]
         bookings.append(booking)
     Booking.objects.bulk_create(bookings)
     return bookings
@@ -382,13 +427,23 @@ def activity_day_capacity_set(
     go at once to the families waiting, in order."""
     if capacity < 0:
         raise ApplicationError(_("Le nombre de places ne peut pas être négatif."), field="capacity")
+    first, last = selectors.activity_range(activity)
+    if not first <= day <= last:
+        raise ApplicationError(
+            _("Choisissez un jour de l'année de l'activité, du %(first)s au %(last)s.")
+            % {"first": rules.day_label(first), "last": rules.day_label(last)},
+            field="date",
+        )
     _ensure_days(activity, [day])
     counter = ActivityDay.objects.select_for_update().get(activity=activity, date=day)
     if capacity < counter.booked:
         raise ApplicationError(
-            _(
+            ngettext(
+                "%(booked)s place est déjà réservée ce jour-là : la capacité ne peut "
+                "pas être plus basse.",
                 "%(booked)s places sont déjà réservées ce jour-là : la capacité ne peut "
-                "pas être plus basse."
+                "pas être plus basse.",
+                counter.booked,
             )
             % {"booked": counter.booked},
             field="capacity",
@@ -449,7 +504,7 @@ def _check_weekdays(activity: Activity, weekdays: list[int]) -> list[int]:
         )
     if any(day not in allowed for day in chosen):
         raise ApplicationError(
-            _("L'activité n'a lieu que les %(days)s.")
+            _("L'activité a lieu uniquement les jours suivants : %(days)s.")
             % {"days": ", ".join(dates.weekday_name(day) for day in allowed)},
             field="weekdays",
         )
@@ -507,8 +562,10 @@ def enrolment_request(
         reasons.append(
             _("le document du projet d'accueil individualisé (PAI) n'est pas encore validé")
         )
-    if not in_campaign and not reasons:
-        days = selectors.bookable_days(activity, start=today, weekdays=chosen or None)
+    if chosen and not in_campaign and not reasons:
+        # Only a weekly template books days now; without one, the family books days
+        # later and a full day then offers the waitlist.
+        days = selectors.bookable_days(activity, start=today, weekdays=chosen)
         if ActivityDay.objects.filter(
             activity=activity, date__in=days, booked__gte=F("capacity")
         ).exists():
@@ -598,10 +655,11 @@ def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], a
 def enrolment_accept(*, demarche: Demarche, actor) -> None:
     """Hook of the enrolment démarche: accepting it generates the bookings."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("activity__school_year", "child")
         .get(demarche=demarche)
     )
+    _lock_child(enrolment.child)  # the family's own bookings wait for the template's
     enrolment.status = EnrolmentStatus.ACCEPTED
     enrolment.weekdays_from = timezone.localdate()
     enrolment.save(update_fields=["status", "weekdays_from"])
@@ -620,11 +678,12 @@ def enrolment_cancel(*, demarche: Demarche, actor) -> None:
 def enrolment_template_change(
     *, enrolment: Enrolment, weekdays: list[int], start: date, actor
 ) -> tuple[int, int]:
-    """Change the weekly template from a date on: days of the old template no longer
-    wanted are cancelled (their places go to the waitlist), new days are booked. Days
-    whose deadline has passed do not change. Returns (added, cancelled)."""
+    """Change the weekly template from a date on: days of the weekdays dropped are
+    cancelled (their places go to the waitlist), days of the weekdays added are booked;
+    the weekdays kept do not change. Days whose deadline has passed do not change.
+    Returns (added, cancelled)."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("activity__school_year", "child")
         .get(pk=enrolment.pk)
     )
@@ -637,7 +696,7 @@ def enrolment_template_change(
     allowed = rules.weekdays_for(activity.kind, activity.weekdays)
     if any(day not in allowed for day in chosen):
         raise ApplicationError(
-            _("L'activité n'a lieu que les %(days)s.")
+            _("L'activité a lieu uniquement les jours suivants : %(days)s.")
             % {"days": ", ".join(dates.weekday_name(day) for day in allowed)},
             field="weekdays",
         )
@@ -655,23 +714,42 @@ def enrolment_template_change(
         )
     _lock_child(enrolment.child)
     bookable = set(selectors.bookable_days(activity, start=start))
-    removed = [
-        booking
-        for booking in Booking.objects.select_for_update()
+    if not bookable:
+        raise ApplicationError(
+            _(
+                "L'activité n'a plus de jour à réserver à partir du %(day)s : choisissez "
+                "une date plus proche."
+            )
+            % {"day": rules.day_label(start)},
+            field="start",
+        )
+    live = list(
+        Booking.objects.select_for_update(of=("self",))
         .filter(
             child_id=enrolment.child_id,
             activity=activity,
             date__gte=start,
-            from_template=True,
             status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
         )
         .select_related("activity")
         .order_by("date")
-        if booking.date.weekday() not in chosen and booking.date in bookable
+    )
+    removed = [
+        booking
+        for booking in live
+        if booking.from_template
+        and booking.date.weekday() not in chosen
+        and booking.date in bookable
     ]
+    # Only the weekdays the template gains are booked: a day of a weekday kept that the
+    # family cancelled (an outing, a holiday) stays cancelled.
+    gained = [day for day in chosen if day not in enrolment.weekdays]
+    booked = {booking.date for booking in live}
+    to_add = [day for day in bookable if day.weekday() in gained and day not in booked]
+    _lock_days(activity, sorted({booking.date for booking in removed} | set(to_add)))
     for booking in removed:
         _cancel(booking, actor=actor, reason=_("Semaine type modifiée"))
-    added = _apply_template(enrolment, start=start, weekdays=chosen, actor=actor)
+    added = _apply_template(enrolment, start=start, weekdays=gained, actor=actor)
     enrolment.weekdays = chosen
     enrolment.weekdays_from = start
     enrolment.save(update_fields=["weekdays", "weekdays_from"])
@@ -702,7 +780,7 @@ def calendar_exception_add(
     exception.save()
     if opening:
         return exception
-    bookings = Booking.objects.select_for_update().filter(
+    bookings = Booking.objects.select_for_update(of=("self",)).filter(
         date=day, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]
     )
     if activity is not None:
@@ -710,20 +788,16 @@ def calendar_exception_add(
     touched = defaultdict(list)
     for booking in bookings.select_related("activity", "child", "family"):
         touched[booking.family].append(booking)
-        booking.status = BookingStatus.CANCELLED
-        booking.waitlist_position = None
-        booking.cancelled_at = timezone.now()
-        booking.cancelled_by = agent
-        booking.cancel_reason = (_("Fermeture : %(reason)s") % {"reason": reason.strip()})[:200]
-        booking.save(
-            update_fields=[
-                "status",
-                "waitlist_position",
-                "cancelled_at",
-                "cancelled_by",
-                "cancel_reason",
-            ]
-        )
+    # One statement for the day's bookings, however many there are.
+    Booking.objects.filter(
+        pk__in=[booking.pk for lines in touched.values() for booking in lines]
+    ).update(
+        status=BookingStatus.CANCELLED,
+        waitlist_position=None,
+        cancelled_at=timezone.now(),
+        cancelled_by=agent,
+        cancel_reason=(_("Fermeture : %(reason)s") % {"reason": reason.strip()})[:200],
+    )
     counters = ActivityDay.objects.filter(date=day)
     if activity is not None:
         counters = counters.filter(activity=activity)
@@ -804,7 +878,16 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
 
 @transaction.atomic
 def attendance_add_unbooked(*, activity: Activity, day: date, child: Child, agent) -> Attendance:
-    """A child present without booking: recorded as such (billed with the surcharge)."""
+    """A child enrolled in the activity, present without booking: recorded as such
+    (billed with the surcharge)."""
+    if not Enrolment.objects.filter(
+        child=child, activity=activity, status=EnrolmentStatus.ACCEPTED
+    ).exists():
+        raise ApplicationError(
+            _("%(child)s n'est pas inscrit(e) à « %(activity)s ».")
+            % {"child": child.full_name, "activity": activity.name},
+            field="child",
+        )
     if Booking.objects.filter(
         activity=activity, date=day, child=child, status=BookingStatus.CONFIRMED
     ).exists():

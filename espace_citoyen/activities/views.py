@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_citoyen.activities import forms, rules, selectors, services
-from espace_citoyen.activities.models import Activity, Enrolment, EnrolmentStatus
-from espace_citoyen.core import dates
+from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.access import family_for_request
@@ -35,17 +34,7 @@ def _child_of(request, pk: int):
 
 def enrolment_detail_context(demarche, agent: bool) -> dict:
     """Extra context of the démarche page (citizen and agent): the enrolment's details."""
-    enrolment = (
-        Enrolment.objects.filter(demarche=demarche)
-        .select_related("activity__school_year", "activity__school", "child")
-        .first()
-    )
-    return {
-        "enrolment": enrolment,
-        "weekday_names": ", ".join(dates.weekday_name(d) for d in enrolment.weekdays)
-        if enrolment
-        else "",
-    }
+    return {"enrolment": selectors.enrolment_for_demarche(demarche)}
 
 
 # --- home: « Modifier vos inscriptions périscolaires » ---------------------------------------
@@ -155,7 +144,7 @@ def _month_param(value: str | None) -> tuple[int, int]:
     if value:
         try:
             year, month = (int(part) for part in value.split("-", 1))
-            if 2000 <= year <= 2100 and 1 <= month <= 12:
+            if rules.FIRST_YEAR <= year <= rules.LAST_YEAR and 1 <= month <= 12:
                 return year, month
         except ValueError:
             pass
@@ -186,7 +175,7 @@ def child_month(request, child_id: int):
 
 
 def _activity_or_404(pk: int) -> Activity:
-    activity = Activity.objects.filter(pk=pk).select_related("school_year", "school").first()
+    activity = selectors.activity_get(pk)
     if activity is None:
         raise Http404
     return activity
@@ -208,36 +197,38 @@ def child_book(request, child_id: int):
             booking = services.booking_add(
                 child=child, activity=activity, day=day, actor=request.user
             )
+            cancelled = []
         else:
-            services.booking_cancel(child=child, activity=activity, day=day, actor=request.user)
+            cancelled = services.booking_cancel(
+                child=child, activity=activity, day=day, actor=request.user
+            )
             booking = None
     except ApplicationError as error:
         return _month_page(request, child, day.year, day.month, error=error.message, status=400)
-    label = rules.day_label(day)
-    if booking is None:
+    names = {"activity": activity.name, "day": rules.day_label(day), "child": child.first_name}
+    if len(cancelled) > 1:
+        names["day"] = rules.day_label(cancelled[0].date)
         messages.success(
-            request,
-            _("%(activity)s du %(day)s : annulé.") % {"activity": activity.name, "day": label},
+            request, _("La semaine du %(day)s est annulée (« %(activity)s »).") % names
         )
-    elif booking.status == "attente":
-        position = selectors.waitlist_rank(booking)
+    elif cancelled:
+        messages.success(
+            request, _("La réservation du %(day)s est annulée (« %(activity)s »).") % names
+        )
+    elif booking.status == BookingStatus.WAITLISTED:
+        names["position"] = selectors.waitlist_rank(booking)
         messages.info(
             request,
             _(
-                "%(activity)s du %(day)s est complet : %(child)s est sur la liste d'attente, "
-                "au rang %(position)s. Vous recevrez un courriel si une place se libère."
+                "Le %(day)s est complet pour « %(activity)s » : %(child)s est sur la liste "
+                "d'attente, au rang %(position)s. Vous recevrez un courriel si une place se "
+                "libère."
             )
-            % {
-                "activity": activity.name,
-                "day": label,
-                "child": child.first_name,
-                "position": position,
-            },
+            % names,
         )
     else:
         messages.success(
-            request,
-            _("%(activity)s du %(day)s : réservé.") % {"activity": activity.name, "day": label},
+            request, _("La réservation du %(day)s est confirmée (« %(activity)s »).") % names
         )
     return redirect(reverse("activities:child_month", args=[child.pk]) + f"?mois={day:%Y-%m}")
 
@@ -263,7 +254,7 @@ def child_book_week(request, child_id: int):
         return _month_page(
             request, child, monday.year, monday.month, error=error.message, status=400
         )
-    if bookings and bookings[0].status == "attente":
+    if bookings and bookings[0].status == BookingStatus.WAITLISTED:
         messages.info(
             request,
             _(
@@ -354,8 +345,8 @@ def child_feed(request, child_id: int):
             messages.success(
                 request,
                 _(
-                    "Une nouvelle adresse est créée ; l'ancienne, s'il y en avait une, "
-                    "ne marche plus."
+                    "Une nouvelle adresse a été créée ; l'ancienne, s'il y en avait une, "
+                    "ne fonctionne plus."
                 ),
             )
         return redirect("activities:child_feed", child.pk)

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import rules, selectors, services
+from espace_citoyen.activities.forms import DayField
 from espace_citoyen.activities.models import Activity, Attendance, CalendarException
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
@@ -28,10 +29,18 @@ periscolaire = agent_required(Role.PERISCOLAIRE)
 
 
 def _date_param(value: str | None, default: date) -> date:
+    """A date from the address (?date=2026-11-30); malformed or far away: the default."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if rules.plausible(day) else default
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A row id posted in a form (a select's value), or None if it is not one."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 # --- activities and places -------------------------------------------------------------------
@@ -49,9 +58,7 @@ def activity_list(request):
 
 
 class CapacityForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DayField(label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"}))
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=0, max_value=10000)
 
 
@@ -76,7 +83,7 @@ def activity_detail(request, pk: int):
         else:
             messages.success(
                 request,
-                _("%(day)s : %(capacity)s places, %(booked)s réservées.")
+                _("Le %(day)s : %(capacity)s places, dont %(booked)s réservées.")
                 % {
                     "day": rules.day_label(counter.date),
                     "capacity": counter.capacity,
@@ -101,9 +108,7 @@ def activity_detail(request, pk: int):
 
 
 class ExceptionForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DayField(label=gettext_lazy("Jour"), widget=forms.DateInput(attrs={"type": "date"}))
     activity = forms.ChoiceField(label=gettext_lazy("Activité"), required=False)
     opening = forms.ChoiceField(
         label=gettext_lazy("Nature"),
@@ -145,11 +150,7 @@ def activity_calendar(request):
         else:
             messages.success(request, _("L'exception de calendrier est enregistrée."))
             return redirect("backoffice:activity_calendar")
-    exceptions = list(
-        CalendarException.objects.filter(date__gte=today - timedelta(days=31))
-        .select_related("activity")
-        .order_by("date")
-    )
+    exceptions = selectors.calendar_exceptions(since=today - timedelta(days=31))
     return render(
         request,
         "backoffice/activities/calendar.html",
@@ -199,6 +200,17 @@ def _register_activity(pk: int) -> Activity:
     return activity
 
 
+def _day_or_404(value: str) -> date:
+    """The day in a register's address; anything but a plausible ISO date is a 404."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise Http404 from exc
+    if not rules.plausible(day):
+        raise Http404
+    return day
+
+
 def _register_page(request, activity, day, *, error: str = "", status: int = 200):
     data = selectors.register(activity, day)
     return render(
@@ -219,10 +231,7 @@ def _register_page(request, activity, day, *, error: str = "", status: int = 200
 @periscolaire
 def register(request, pk: int, day: str):
     activity = _register_activity(pk)
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as exc:
-        raise Http404 from exc
+    the_day = _day_or_404(day)
     if request.method == "POST":
         marks = {}
         for key, value in request.POST.items():
@@ -234,7 +243,15 @@ def register(request, pk: int, day: str):
             )
         except ApplicationError as error:
             return _register_page(request, activity, the_day, error=error.message, status=400)
-        messages.success(request, _("Pointage enregistré (%(count)s enfants).") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Pointage enregistré (%(count)s enfant).",
+                "Pointage enregistré (%(count)s enfants).",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("backoffice:register", activity.pk, the_day.isoformat())
     return _register_page(request, activity, the_day)
 
@@ -243,11 +260,9 @@ def register(request, pk: int, day: str):
 @periscolaire
 def register_unbooked(request, pk: int, day: str):
     activity = _register_activity(pk)
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError as exc:
-        raise Http404 from exc
-    child = Child.objects.filter(pk=request.POST.get("child") or 0).first()
+    the_day = _day_or_404(day)
+    child_id = _posted_id(request, "child")
+    child = Child.objects.filter(pk=child_id).first() if child_id else None
     if child is None:
         return _register_page(
             request, activity, the_day, error=_("Choisissez un enfant."), status=400
@@ -286,7 +301,8 @@ def absences(request):
 @periscolaire
 def absence_justify(request, pk: int):
     attendance = Attendance.objects.filter(pk=pk).select_related("child").first()
-    document = Document.objects.filter(pk=request.POST.get("document") or 0).first()
+    document_id = _posted_id(request, "document")
+    document = Document.objects.filter(pk=document_id).first() if document_id else None
     if attendance is None:
         raise Http404
     if document is None:
@@ -311,6 +327,13 @@ def absence_justify(request, pk: int):
 DIET_LABELS = dict(Diet.choices)
 
 
+def _diet_header(diet: str) -> str:
+    """« Repas sans porc »; the standard meal is « Repas sans régime particulier »."""
+    if diet == Diet.STANDARD:
+        return "Repas sans régime particulier"
+    return f"Repas {DIET_LABELS[diet].lower()}"
+
+
 def _forecast_dataset(lines) -> tablib.Dataset:
     diets = [key for key, _label in Diet.choices]
     dataset = tablib.Dataset(
@@ -318,7 +341,7 @@ def _forecast_dataset(lines) -> tablib.Dataset:
             "Date",
             "Lieu",
             "Repas",
-            *[f"Repas {DIET_LABELS[d].lower()}" for d in diets],
+            *[_diet_header(d) for d in diets],
             "Dont PAI",
             "Accueil du matin",
             "Accueil du soir",

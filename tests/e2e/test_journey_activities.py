@@ -67,7 +67,9 @@ def test_enrol_cancel_deadline_waitlist_and_promotion(pages, smtp):
 
         # Cancel Monday before Thursday noon.
         row.get_by_role("button", name=re.compile("Annuler")).click()
-        expect(page.get_by_role("status")).to_contain_text("du lundi 30 novembre 2026 : annulé.")
+        expect(page.get_by_role("status")).to_contain_text(
+            "La réservation du lundi 30 novembre 2026 est annulée"
+        )
         expect(page.get_by_role("row", name=re.compile("lundi 30 novembre 2026"))).to_contain_text(
             "Libre"
         )
@@ -77,7 +79,9 @@ def test_enrol_cancel_deadline_waitlist_and_promotion(pages, smtp):
         page.get_by_role("row", name=re.compile("lundi 30 novembre 2026")).get_by_role(
             "button", name=re.compile("Réserver")
         ).click()
-        expect(page.get_by_role("status")).to_contain_text("du lundi 30 novembre 2026 : réservé.")
+        expect(page.get_by_role("status")).to_contain_text(
+            "La réservation du lundi 30 novembre 2026 est confirmée"
+        )
         traveller.move_to(datetime(2026, 11, 26, 12, 30, tzinfo=PARIS))
         page.get_by_role("row", name=re.compile("lundi 30 novembre 2026")).get_by_role(
             "button", name=re.compile("Annuler")

@@ -7,7 +7,6 @@ import io
 from datetime import date, datetime
 
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,10 +15,9 @@ from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.activities.models import ActivityKind, Attendance, Booking, BookingStatus
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
-from espace_citoyen.core.testing import page_text, visible_text
+from espace_citoyen.core.testing import page_text, pdf_upload, visible_text
 
 MONDAY = date(2026, 11, 30)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _register_url(activity, day=MONDAY):
@@ -124,7 +122,7 @@ def _certificate(child, agent_user):
     return document_upload(
         family=child.family,
         kind=DocumentKind.MEDICAL_CERTIFICATE,
-        upload=SimpleUploadedFile("certificat.pdf", PDF, content_type="application/pdf"),
+        upload=pdf_upload("certificat.pdf", "Certificat médical"),
         uploaded_by=agent_user,
         child=child,
     )
@@ -188,6 +186,7 @@ def test_forecast_counts_meals_with_diets_and_pai_and_exports(agent_client, db):
     assert rows[0][:3] == ["Date", "Lieu", "Repas"]
     assert rows[1][:3] == ["2026-11-30", "École élémentaire Jean-Jaurès", "3"]
     header = dict(zip(rows[0], rows[1], strict=True))
+    assert header["Repas sans régime particulier"] == "2"
     assert header["Repas sans porc"] == "1" and header["Dont PAI"] == "1"
     assert header["Accueil du matin"] == "1"
     ods = client.get("/backoffice/activites/effectifs/?date=2026-11-30&jours=3&format=ods")
@@ -221,7 +220,7 @@ def test_waitlists_and_capacity_screen(agent_client, lunch):
     response = client.post(
         f"/backoffice/activites/{lunch.pk}/", {"date": "2026-11-30", "capacity": "3"}, follow=True
     )
-    assert "3 places, 3 réservées" in page_text(response)
+    assert "Le lundi 30 novembre 2026 : 3 places, dont 3 réservées." in page_text(response)
     assert not Booking.objects.filter(status=BookingStatus.WAITLISTED).exists()
     response = client.post(
         f"/backoffice/activites/{lunch.pk}/", {"date": "2026-11-30", "capacity": "1"}
@@ -284,3 +283,43 @@ def test_activity_page_shows_the_fill(agent_client, lunch):
         agent_client(Role.PERISCOLAIRE).get(f"/backoffice/activites/{lunch.pk}/?depuis=2026-11-30")
     )
     assert "lundi 30 novembre 2026 2 10 8 0" in text
+
+
+def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch):
+    """Far-away dates in addresses fall back to today; far-away dates in forms, and
+    posted ids that are not numbers, are refused with a message."""
+    client = agent_client(Role.PERISCOLAIRE)
+    for url in (
+        "/backoffice/activites/pointage/?date=0001-01-01",
+        f"/backoffice/activites/pointage/?lieu=ecole-{'9' * 25}&date=2026-11-30",
+        "/backoffice/activites/effectifs/?date=9999-12-31&jours=31",
+        f"/backoffice/activites/{lunch.pk}/?depuis=9999-12-31",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get(_register_url(lunch, date(9999, 12, 31))).status_code == 404
+    response = client.post(_register_url(lunch) + "sans-reservation/", {"child": "abc"})
+    assert response.status_code == 400
+    assert "Choisissez un enfant." in page_text(response)
+    (kid,) = _children_booked(lunch, 1)
+    client.post(_register_url(lunch), {f"enfant-{kid.pk}": "absent"})
+    absence = Attendance.objects.get(child=kid)
+    response = client.post(
+        f"/backoffice/activites/absences/{absence.pk}/justifier/", {"document": "abc"}, follow=True
+    )
+    assert "Choisissez un certificat médical." in page_text(response)
+    for day in ("0001-01-01", "2030-01-07"):
+        response = client.post(f"/backoffice/activites/{lunch.pk}/", {"date": day, "capacity": "5"})
+        assert response.status_code == 400, day
+    assert "Choisissez un jour de l'année de l'activité" in page_text(response)
+
+
+def test_presence_without_booking_is_for_children_enrolled_in_the_activity(agent_client, lunch):
+    """A forged id of a child not enrolled in the activity is refused: no surcharge is
+    recorded against an unrelated family."""
+    stranger = other_child()
+    response = agent_client(Role.PERISCOLAIRE).post(
+        _register_url(lunch) + "sans-reservation/", {"child": stranger.pk}
+    )
+    assert response.status_code == 400
+    assert "n'est pas inscrit(e) à « Restauration scolaire Jean-Jaurès »" in page_text(response)
+    assert not Attendance.objects.exists()

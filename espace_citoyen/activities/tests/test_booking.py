@@ -47,8 +47,11 @@ def test_a_cancellation_promotes_the_first_in_line_and_emails_them(
     receives an e-mail; the second in line becomes first."""
     lunch.capacity = 1
     lunch.save()
+    from espace_citoyen.families.models import Guardian
+
     kids = [other_child(lunch) for _ in range(3)]
-    for kid in kids:
+    for index, kid in enumerate(kids):
+        Guardian.objects.filter(family=kid.family).update(email=f"famille{index}@example.org")
         services.booking_add(child=kid, activity=lunch, day=MONDAY, actor=None)
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_cancel(child=kids[0], activity=lunch, day=MONDAY, actor=None)
@@ -61,6 +64,7 @@ def test_a_cancellation_promotes_the_first_in_line_and_emails_them(
     assert _counter(lunch, MONDAY).booked == 1
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
+    assert mail.to == ["famille1@example.org"]  # the first in line, nobody else
     assert kids[1].first_name in mail.subject
     assert "lundi 30 novembre 2026" in mail.body
     third = Booking.objects.get(child=kids[2], activity=lunch, date=MONDAY)

@@ -136,3 +136,93 @@ def test_the_same_child_double_clicking_books_once():
     assert len(refused) == 9
     assert Booking.objects.filter(child=child, date=MONDAY).count() == 1
     assert ActivityDay.objects.get(activity=lunch, date=MONDAY).booked == 1
+
+
+def test_a_promotion_locks_only_the_bookings_and_the_days_counter():
+    """While a request of the family first in line holds its child's row (and an
+    administrator saves the activity), a cancellation still promotes that family at
+    once: the promotion locks the waiting booking and the day's counter only, so two
+    families' requests never wait for each other in a circle (a deadlock, an error
+    page)."""
+    from django.db import connection, transaction
+
+    from espace_citoyen.activities.models import Activity
+    from espace_citoyen.families.models import Child
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite locks the whole database: no row locks to observe")
+    lunch = activity_create(name="Cantine", capacity=1)
+    holder, waiting = _children(lunch, 2)
+    for child in (holder, waiting):
+        services.booking_add(child=child, activity=lunch, day=MONDAY, actor=None)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_rows():
+        try:
+            with transaction.atomic():
+                Child.objects.select_for_update().get(pk=waiting.pk)
+                Activity.objects.select_for_update(no_key=True).get(pk=lunch.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def cancel():
+        try:
+            services.booking_cancel(child=holder, activity=lunch, day=MONDAY, actor=None)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=hold_rows)
+    other.start()
+    assert locked.wait(10)
+    cancelling = threading.Thread(target=cancel)
+    cancelling.start()
+    cancelling.join(timeout=5)
+    finished_while_held = not cancelling.is_alive()
+
+    release.set()
+    other.join(30)
+    cancelling.join(30)
+    assert finished_while_held
+    promoted = Booking.objects.get(child=waiting, date=MONDAY)
+    assert promoted.status == BookingStatus.CONFIRMED and promoted.promoted
+
+
+def test_thirty_families_on_a_holiday_week_of_ten_places():
+    """30 threads booking the same holiday week of 10 places: exactly 10 families get
+    the whole week, 20 wait on every day of it with distinct ranks, no error, and no
+    day holds more than its 10 places."""
+    from espace_citoyen.activities.models import ActivityKind
+
+    centre = activity_create(kind=ActivityKind.HOLIDAYS, name="Vacances", capacity=10)
+    rush = _children(centre, 30)
+    monday = date(2026, 12, 21)
+    errors = _run_all(
+        [
+            (
+                lambda child=child: services.booking_add_week(
+                    child=child, activity=centre, monday=monday, actor=None
+                )
+            )
+            for child in rush
+        ]
+    )
+    assert errors == []
+    days = [date(2026, 12, 21), date(2026, 12, 22), date(2026, 12, 23), date(2026, 12, 24)]
+    for day in days:
+        confirmed = Booking.objects.filter(
+            activity=centre, date=day, status=BookingStatus.CONFIRMED
+        )
+        waiting = Booking.objects.filter(activity=centre, date=day, status=BookingStatus.WAITLISTED)
+        assert confirmed.count() == 10
+        assert waiting.count() == 20
+        assert len(set(waiting.values_list("waitlist_position", flat=True))) == 20
+        assert ActivityDay.objects.get(activity=centre, date=day).booked == 10
+    weeks = {
+        child.pk: set(
+            Booking.objects.filter(child=child, activity=centre).values_list("status", flat=True)
+        )
+        for child in rush
+    }
+    assert sorted(len(statuses) for statuses in weeks.values()) == [1] * 30  # whole weeks

@@ -174,3 +174,39 @@ def test_next_year_is_not_renewed(family, child, citizen):
         family=family, child=child, activity=activity, weekdays=[0], actor=citizen
     )
     assert not Booking.objects.filter(date__gte=date(2027, 7, 3)).exists()
+
+
+def test_a_full_day_does_not_hold_up_an_enrolment_that_books_no_day(family, child, citizen):
+    """The holiday centre has no weekly template: its enrolment books nothing, so a full
+    day elsewhere in the year does not send it to an agent (the family books days
+    later, and a full day then offers the waitlist)."""
+    centre = activity_create(kind=ActivityKind.HOLIDAYS, name="Vacances au centre", capacity=1)
+    services.booking_add(
+        child=other_child(centre), activity=centre, day=date(2026, 12, 21), actor=None
+    )
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=centre, weekdays=[], actor=citizen
+    )
+    assert enrolment.status == EnrolmentStatus.ACCEPTED
+    assert enrolment.waiting_reason == ""
+
+
+def test_a_new_template_keeps_the_days_the_family_cancelled(family, child, lunch, citizen):
+    """Adding Thursday to a Monday template books the Thursdays and leaves the Mondays as
+    they are: a Monday the family cancelled stays cancelled."""
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=lunch, weekdays=[0], actor=citizen
+    )
+    services.booking_cancel(child=child, activity=lunch, day=date(2026, 12, 7), actor=citizen)
+    added, cancelled = services.enrolment_template_change(
+        enrolment=enrolment, weekdays=[0, 3], start=date(2026, 11, 30), actor=citizen
+    )
+    live = set(
+        Booking.objects.filter(child=child, status=BookingStatus.CONFIRMED).values_list(
+            "date", flat=True
+        )
+    )
+    assert date(2026, 12, 7) not in live
+    assert date(2026, 12, 14) in live and date(2026, 12, 3) in live
+    assert cancelled == 0
+    assert added == Booking.objects.filter(child=child, date__week_day=5).count()  # Thursdays

@@ -143,7 +143,7 @@ def test_holiday_centre_runs_on_holiday_weekdays_only():
     assert date(2026, 10, 19) in days  # Toussaint, Monday
     assert date(2026, 12, 25) not in days  # Noël, public holiday
     assert date(2026, 11, 30) not in days  # a school day
-    assert rules.closed_reason(date(2026, 11, 30), calendar) == "Période scolaire"
+    assert rules.closed_reason(date(2026, 11, 30), calendar).startswith("Période scolaire")
 
 
 def test_agents_closures_and_openings_change_the_calendar():
@@ -196,7 +196,8 @@ def test_eligibility_by_level_and_age():
 
 def test_day_states():
     """Booked and open gives cancel; free gives book; full gives the waitlist; after the
-    deadline the day is locked with the deadline in the reason; closed says why."""
+    deadline the day is locked with the deadline in the reason; closed says why; a day
+    of an activity booked by the week offers no single-day booking."""
     deadline = datetime(2026, 11, 26, 12, 0)
     before, after = datetime(2026, 11, 26, 11, 0), datetime(2026, 11, 26, 13, 0)
     common = {"position": None, "deadline": deadline}
@@ -230,6 +231,12 @@ def test_day_states():
         deadline=deadline,
     )
     assert waiting.label == "Liste d'attente, rang 2"
+    one = rules.day_state(closed=None, booking_status=None, now=before, free_places=1, **common)
+    assert one.reason == "1 place disponible" and one.action_label == "Réserver"
+    weekly = rules.day_state(
+        closed=None, booking_status=None, now=before, free_places=3, by_week=True, **common
+    )
+    assert weekly.code == "free" and weekly.action == ""
 
 
 def test_certificate_delay():

@@ -85,13 +85,14 @@ def test_add_then_cancel_a_day(citizen_client, child, lunch, enrolled):
     response = citizen_client.post(
         url, {"activity": lunch.pk, "date": "2026-11-30", "action": "add"}, follow=True
     )
-    assert "Restauration scolaire Jean-Jaurès du lundi 30 novembre 2026 : réservé." in page_text(
-        response
+    assert (
+        "La réservation du lundi 30 novembre 2026 est confirmée "
+        "(« Restauration scolaire Jean-Jaurès »)." in page_text(response)
     )
     response = citizen_client.post(
         url, {"activity": lunch.pk, "date": "2026-11-30", "action": "cancel"}, follow=True
     )
-    assert "du lundi 30 novembre 2026 : annulé." in page_text(response)
+    assert "La réservation du lundi 30 novembre 2026 est annulée" in page_text(response)
     assert Booking.objects.get(child=child).status == BookingStatus.CANCELLED
 
 
@@ -253,3 +254,92 @@ def test_holiday_week_button(citizen_client, child):
         follow=True,
     )
     assert "La semaine du lundi 21 décembre 2026 est réservée (4 jours)." in page_text(response)
+
+
+def test_odd_dates_and_ids_get_an_answer_never_an_error_page(
+    citizen_client, child, lunch, enrolled
+):
+    """A month that does not exist shows the current one; a far-away or malformed date
+    posted is refused with a message (400); an unknown activity is a 404."""
+    page = citizen_client.get(MONTH.format(child.pk) + "?mois=2026-13")
+    assert page.status_code == 200
+    assert "novembre 2026" in page_text(page)
+    book = MONTH.format(child.pk) + "reserver/"
+    for day in ("0001-01-01", "9999-12-31", "2026-02-30"):
+        response = citizen_client.post(book, {"activity": lunch.pk, "date": day, "action": "add"})
+        assert response.status_code == 400, day
+        assert "Ce jour est inconnu." in page_text(response)
+    response = citizen_client.post(
+        book, {"activity": "9" * 25, "date": "2026-12-01", "action": "add"}
+    )
+    assert response.status_code == 404
+    for monday in ("0001-01-01", "9999-12-27"):
+        response = citizen_client.post(
+            MONTH.format(child.pk) + "semaine/", {"activity": lunch.pk, "monday": monday}
+        )
+        assert response.status_code == 400, monday
+    response = citizen_client.post(
+        MONTH.format(child.pk) + "reserver/",
+        {"activity": lunch.pk, "date": "2030-01-07", "action": "add"},
+    )
+    assert response.status_code == 400
+    assert "En dehors de l'année scolaire" in page_text(response)
+    assert not Booking.objects.exists()
+
+
+def test_the_weekly_template_refuses_a_date_after_the_school_year(
+    citizen_client, family, child, lunch, citizen
+):
+    """A start date far away, or after the last day of the activity, is an error on the
+    field, and the template is left as it was."""
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=lunch, weekdays=[0], actor=citizen
+    )
+    url = f"/carte-famille/activites/inscription/{enrolment.pk}/semaine-type/"
+    response = citizen_client.post(url, {"weekdays": ["1"], "start": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Saisissez une date entre 2000 et 2100." in page_text(response)
+    response = citizen_client.post(url, {"weekdays": ["1"], "start": "2027-08-02"})
+    assert response.status_code == 400
+    assert "n'a plus de jour à réserver à partir du lundi 2 août 2027" in page_text(response)
+    enrolment.refresh_from_db()
+    assert enrolment.weekdays == [0]
+
+
+def test_an_activity_booked_by_the_week_offers_no_single_day(citizen_client, child):
+    """A « semaine » activity shows its days without a « Réserver » button (the week's
+    button books them) and cancels the whole week from any of its days."""
+    from espace_citoyen.activities.models import Unit
+
+    centre = activity_create(
+        kind=ActivityKind.HOLIDAYS, name="Stage de la semaine", capacity=5, unit=Unit.WEEK
+    )
+    enrolment_make(child, centre)
+    page = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
+    assert "lundi 21 décembre 2026 Libre 5 places disponibles" in page
+    assert "Réserver : Stage de la semaine" not in page
+    assert "Réserver la semaine du lundi 21 décembre 2026, Stage de la semaine" in page
+    citizen_client.post(
+        MONTH.format(child.pk) + "semaine/", {"activity": centre.pk, "monday": "2026-12-21"}
+    )
+    page = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
+    assert "Annuler la semaine : Stage de la semaine, mardi 22 décembre 2026" in page
+    response = citizen_client.post(
+        MONTH.format(child.pk) + "reserver/",
+        {"activity": centre.pk, "date": "2026-12-22", "action": "cancel"},
+        follow=True,
+    )
+    assert "La semaine du lundi 21 décembre 2026 est annulée" in page_text(response)
+    assert not Booking.objects.filter(child=child, status=BookingStatus.CONFIRMED).exists()
+
+
+def test_a_week_unit_is_for_the_holiday_centre_only(db):
+    """Only the holiday centre's calendar offers whole weeks: another kind of activity
+    cannot be set to « semaine »."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from espace_citoyen.activities.models import Unit
+
+    with pytest.raises(ValidationError, match="se réserve à la semaine"):
+        activity_create(kind=ActivityKind.LUNCH, unit=Unit.WEEK)
