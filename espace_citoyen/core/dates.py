@@ -23,5 +23,5 @@ def french_date(day: date) -> str:
 
 
 def day_label(day: date) -> str:
-    """« lundi 30 novembre 2026 »."""
-    return f"{weekday_name(day.weekday())} {day.day} {month_name(day.month)} {day.year}"
+    """« lundi 30 novembre 2026 », « mardi 1er décembre 2026 »."""
+    return f"{weekday_name(day.weekday())} {french_date(day)}"

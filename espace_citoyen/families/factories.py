@@ -55,13 +55,12 @@ def family_create(*, user=None, children: int = 1, **family_fields) -> Family:
     from espace_citoyen.families.services import family_refresh_search_text
 
     family = FamilyFactory(**family_fields)
-    GuardianFactory(
-        family=family,
-        user=user,
-        last_name=user.last_name if user else "Martin",
-        first_name=user.first_name if user else "Camille",
-        email=user.email if user else "camille@example.org",
+    names = (
+        {"last_name": user.last_name, "first_name": user.first_name, "email": user.email}
+        if user
+        else {}
     )
+    GuardianFactory(family=family, user=user, **names)
     for index in range(children):
         ChildFactory(family=family, birth_date=date(2015 + index % 8, 1 + index % 12, 10))
     family_refresh_search_text(family)

@@ -38,7 +38,7 @@ def test_enrolment_form_then_calendar(
     assert "est acceptée" in text
     assert "lundi 30 novembre 2026 Réservé" in text
     december = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
-    assert "mardi 1 décembre 2026 Libre" in december
+    assert "mardi 1er décembre 2026 Libre" in december
     assert "jeudi 3 décembre 2026 Réservé" in december
 
 
@@ -139,7 +139,7 @@ def test_a_full_day_offers_the_waitlist_and_shows_the_rank(citizen_client, child
     )
     page = visible_text(citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12"))
     assert (
-        "mardi 1 décembre 2026 Complet Toutes les places sont prises. S'inscrire sur la liste d'attente"
+        "mardi 1er décembre 2026 Complet Toutes les places sont prises. S'inscrire sur la liste d'attente"
         in page
     )
     response = citizen_client.post(
@@ -149,7 +149,7 @@ def test_a_full_day_offers_the_waitlist_and_shows_the_rank(citizen_client, child
     )
     text = visible_text(response)
     assert "Léa est sur la liste d'attente, au rang 1" in text
-    assert "mardi 1 décembre 2026 Liste d'attente, rang 1" in text
+    assert "mardi 1er décembre 2026 Liste d'attente, rang 1" in text
 
 
 def _book_days(child, activities, count):
