@@ -1,9 +1,18 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from espace_citoyen.accounts.factories import UserFactory, agent_create
 from espace_citoyen.accounts.roles import Role
+
+# No deadline: timings on a shared 2-core machine say nothing about the rules. CI runs
+# the same examples every time (derandomize); local runs keep exploring new ones.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
