@@ -61,21 +61,16 @@ def _declared(request, declaration):
     return redirect("pricing:declare")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def declare_caf(request):
+def _declaration_page(request, form_class, submit, *, title, intro):
+    """A declaration with its document: the form, the service through `submit(family,
+    cleaned_data)`, the service's errors on the form, nothing typed lost."""
     family = family_for_request(request)
     if family is None:
         return redirect("families:card")
-    form = forms.CafDeclarationForm(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            declaration = services.declaration_submit_caf(
-                family=family,
-                actor=request.user,
-                qf=form.cleaned_data["qf"],
-                attestation=form.cleaned_data["document"],
-            )
+            declaration = submit(family, form.cleaned_data)
         except ApplicationError as error:
             apply_error(form, error)
         else:
@@ -83,54 +78,48 @@ def declare_caf(request):
     return render(
         request,
         "pricing/declare_form.html",
-        {
-            "form": form,
-            "title": _("Déclarer mon quotient familial CAF ou MSA"),
-            "intro": _(
-                "Recopiez le quotient familial de votre attestation et joignez-la : la "
-                "régie le vérifiera."
-            ),
-            "multipart": True,
-        },
+        {"form": form, "title": title, "intro": intro, "multipart": True},
         status=400 if form.errors else 200,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def declare_tax(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
-    form = forms.TaxDeclarationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            declaration = services.declaration_submit_tax(
-                family=family,
-                actor=request.user,
-                income=form.cleaned_data["income"],
-                parts=form.cleaned_data["parts"],
-                year=form.cleaned_data["year"],
-                notice=form.cleaned_data["document"],
-            )
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            return _declared(request, declaration)
-    return render(
+def declare_caf(request):
+    return _declaration_page(
         request,
-        "pricing/declare_form.html",
-        {
-            "form": form,
-            "title": _("Déclarer mes revenus avec mon avis d'imposition"),
-            "intro": _(
-                "Votre quotient familial est calculé ainsi : revenu fiscal de référence ÷ 12 "
-                "mois ÷ nombre de parts, arrondi à l'euro inférieur. Joignez votre avis : la "
-                "régie le vérifiera."
-            ),
-            "multipart": True,
-        },
-        status=400 if form.errors else 200,
+        forms.CafDeclarationForm,
+        lambda family, data: services.declaration_submit_caf(
+            family=family, actor=request.user, qf=data["qf"], attestation=data["document"]
+        ),
+        title=_("Déclarer mon quotient familial CAF ou MSA"),
+        intro=_(
+            "Recopiez le quotient familial de votre attestation et joignez-la : la "
+            "régie le vérifiera."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare_tax(request):
+    return _declaration_page(
+        request,
+        forms.TaxDeclarationForm,
+        lambda family, data: services.declaration_submit_tax(
+            family=family,
+            actor=request.user,
+            income=data["income"],
+            parts=data["parts"],
+            year=data["year"],
+            notice=data["document"],
+        ),
+        title=_("Déclarer mes revenus avec mon avis d'imposition"),
+        intro=_(
+            "Votre quotient familial est calculé ainsi : revenu fiscal de référence ÷ 12 "
+            "mois ÷ nombre de parts, arrondi à l'euro inférieur. Joignez votre avis : la "
+            "régie le vérifiera."
+        ),
     )
 
 
