@@ -190,8 +190,8 @@ async def closed_loop(
 async def open_loop(arrivals: list[float], make_request, label: str) -> Recorder:
     """One request per arrival time (seconds after the start), sent at that time whatever
     the other answers; latency from the scheduled arrival to the end of the answer.
-    make_request(index) -> awaitable returning the latency of its first response (the
-    POST alone) measured from the same arrival, or raising on a wrong answer."""
+    make_request(index) -> awaitable returning the loop time its first response ended
+    (the POST alone; None if it has no such step), or raising on a wrong answer."""
     recorder = Recorder(label)
     loop = asyncio.get_running_loop()
     origin = loop.time() + 0.05
@@ -205,7 +205,8 @@ async def open_loop(arrivals: list[float], make_request, label: str) -> Recorder
             recorder.errors.append(repr(error))
             return
         recorder.latencies.append(loop.time() - arrival)
-        recorder.first_latencies.append(first_done - arrival)
+        if first_done is not None:  # the end of the first response (the POST alone)
+            recorder.first_latencies.append(first_done - arrival)
 
     recorder.start = time.perf_counter()
     recorder.cpu = time.process_time()

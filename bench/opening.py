@@ -77,7 +77,7 @@ CONCURRENCY = env_int("RUSH_CONCURRENCY", 32)
 PAGE_REQUESTS = env_int("RUSH_PAGE_REQUESTS", 600)
 PING_REQUESTS = env_int("RUSH_PING_REQUESTS", 3000)
 PORT = env_int("RUSH_PORT", 0) or free_port()
-DB = os.environ.get("RUSH_DB", "bench_rush")
+DB = os.environ.get("RUSH_DB", "bench_rush")  # another name to run beside another bench
 PGHOST = os.environ.get("PGHOST", "127.0.0.1")
 PGPORT = os.environ.get("PGPORT", "5432")
 PGUSER = os.environ.get("PGUSER", "postgres")
@@ -480,6 +480,8 @@ def print_ratios(figures: dict) -> None:
 
 
 def main() -> int:
+    # Stopped with SIGTERM, still stop gunicorn and drop the database (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * FAMILIES + 1024)), hard))
     print(
