@@ -61,6 +61,13 @@ def accessibility(request):
 
 
 @require_GET
+def sitemap(request):
+    """The second way to find a page besides the search (RGAA 12.1): every page a visitor
+    can reach from here, the téléservices of the catalogue included."""
+    return render(request, "portal/sitemap.html", {"teleservices": teleservice_list()})
+
+
+@require_GET
 def privacy(request):
     return render(request, "portal/privacy.html")
 
