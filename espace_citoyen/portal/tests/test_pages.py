@@ -35,7 +35,7 @@ def test_commune_identity_is_data_not_template(client):
     )
     page = client.get(reverse("portal:accessibility")).content.decode()
     assert "Audit prévu en 2027." in page
-    assert "partiellement conforme" in page
+    assert "non conforme" in page
     assert "--primary:#5a2d82" in client.get(reverse("portal:theme")).content.decode()
 
 
