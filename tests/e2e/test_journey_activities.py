@@ -74,7 +74,7 @@ def test_enrol_cancel_deadline_waitlist_and_promotion(pages, smtp):
             "Libre"
         )
         # Focus is back on that day, not at the top of the page (20 Tabs away).
-        assert page.evaluate("document.activeElement.id") == f"jour-{lunch.pk}-2026-11-30"
+        expect(page.locator(f"#jour-{lunch.pk}-2026-11-30")).to_be_focused()
         page.keyboard.press("Tab")
         expect(page.get_by_role("button", name=re.compile("Réserver : .*lundi 30"))).to_be_focused()
         axe_check(page)
