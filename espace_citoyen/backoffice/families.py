@@ -16,6 +16,7 @@ from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response, render_pdf
+from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
 from espace_citoyen.families import forms, selectors, services
 from espace_citoyen.families.abilities import agent_can_see_health, family_abilities
@@ -267,8 +268,6 @@ def document_file(request, pk: int):
 @require_POST
 @agent_required(Role.GUICHET)
 def lost_code_resolve(request, reference: str):
-    from espace_citoyen.demarches.models import Demarche
-
     demarche = Demarche.objects.filter(
         reference=reference, type=services.DEMARCHE_LOST_CODE
     ).first()

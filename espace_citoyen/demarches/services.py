@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
 from espace_citoyen.core.services import counter_next
@@ -43,8 +44,6 @@ def _notify_family(demarche: Demarche, *, message: str = "") -> None:
 
 
 def _is_agent(user) -> bool:
-    from espace_citoyen.accounts.roles import is_agent
-
     return bool(user) and is_agent(user)
 
 

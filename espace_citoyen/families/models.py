@@ -1,6 +1,8 @@
 """The family card: the family, its guardians, children, authorised persons, documents,
 activation codes, and the record of every change made to it."""
 
+from uuid import uuid4
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -204,8 +206,6 @@ def _private_storage():
 
 
 def document_path(instance, filename: str) -> str:
-    from uuid import uuid4
-
     return f"families/{instance.family_id}/{uuid4().hex}"
 
 

@@ -3,15 +3,17 @@ size (prefetches, never a query per child)."""
 
 from django.db.models import Prefetch, Q
 
-from espace_citoyen.core.text import words
+from espace_citoyen.core.text import fold, words
 from espace_citoyen.families.models import (
     ActivationCode,
+    AddressChange,
     Child,
     Document,
     Family,
     FamilyChange,
     FamilyDraft,
     Guardian,
+    LostCodeRequest,
 )
 
 
@@ -106,8 +108,6 @@ def active_code_for(guardian: Guardian) -> ActivationCode | None:
 
 def pending_address_change(family: Family):
     """The address change waiting for the guichet, if any."""
-    from espace_citoyen.families.models import AddressChange
-
     return (
         AddressChange.objects.filter(
             family=family, demarche__status__in=["deposee", "en_cours", "attente_pieces"]
@@ -120,9 +120,6 @@ def pending_address_change(family: Family):
 def lost_code_candidates(demarche) -> list[Guardian]:
     """Guardians without account who may be the person behind a lost-code request: same
     name (accents ignored), or a child born on the given date."""
-    from espace_citoyen.core.text import fold
-    from espace_citoyen.families.models import LostCodeRequest
-
     request = LostCodeRequest.objects.filter(demarche=demarche).first()
     if request is None:
         return []

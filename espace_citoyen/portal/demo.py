@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.core.files import File
 
 from espace_citoyen.accounts.models import User
@@ -70,8 +71,6 @@ def load() -> list[tuple[str, str]]:
     if not commune.logo:
         with open(Path(__file__).parent / "demo" / "logo.svg", "rb") as logo:
             commune.logo.save("saint-exemple.svg", File(logo), save=True)
-
-    from django.contrib.auth.models import Group
 
     logins = []
     for email, last_name, first_name, role in AGENTS:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families.models import Document, Family
+from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules
 from espace_citoyen.pricing.models import (
     FamilyQuotient,
@@ -57,8 +58,6 @@ def quotients_upcoming(records: list[FamilyQuotient], day: date) -> list[FamilyQ
 
 def family_is_resident(family: Family) -> bool:
     """Resident rate when the guichet validated an address in the commune."""
-    from espace_citoyen.portal.selectors import commune_get
-
     return rules.is_resident(
         postal_code=family.postal_code,
         address_validated=family.address_validated_on is not None,

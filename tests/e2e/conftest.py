@@ -10,6 +10,12 @@ import socket
 from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+from espace_citoyen.accounts.factories import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -52,8 +58,6 @@ def browser(_django_db_helper):
             "'apt-get install chromium' ou indiquez CHROMIUM_PATH.",
             pytrace=False,
         )
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -99,8 +103,6 @@ def pages(browser, live_server, settings):
 
 def axe_check(page) -> None:
     """Fail with a readable report if axe-core finds a WCAG 2.1 A/AA violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(
         page,
         options={
@@ -157,8 +159,6 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server (aiosmtpd); the site sends to it through its SMTP settings."""
-    from aiosmtpd.controller import Controller
-
     mailbox = Mailbox()
     port = _free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
@@ -175,8 +175,6 @@ def smtp(settings):
 
 def login(page, email: str, password: str | None = None) -> None:
     """Log in through the real form (django-axes and all); factories' password by default."""
-    from espace_citoyen.accounts.factories import PASSWORD
-
     password = password or PASSWORD
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)

@@ -15,6 +15,7 @@ from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import Activity, ActivityDay, Booking, BookingStatus
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
+from espace_citoyen.families.services import family_contacts
 
 
 def _ensure_days(activity: Activity, days: list[date]) -> None:
@@ -112,8 +113,6 @@ def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
 
 
 def _notify_promoted(booking: Booking) -> None:
-    from espace_citoyen.families.services import family_contacts
-
     contacts = family_contacts(booking.family)
     if contacts:
         notify(

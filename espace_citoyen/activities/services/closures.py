@@ -17,6 +17,7 @@ from espace_citoyen.activities.models import (
 )
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
+from espace_citoyen.families.services import family_contacts
 
 
 @transaction.atomic
@@ -25,8 +26,6 @@ def calendar_exception_add(
 ) -> CalendarException:
     """Close a day (every booking of it is cancelled and the families e-mailed) or open
     one (families may then book it)."""
-    from espace_citoyen.families.services import family_contacts
-
     if not reason.strip():
         raise ApplicationError(_("Indiquez le motif : les familles le liront."), field="reason")
     if CalendarException.objects.filter(activity=activity, date=day).exists():

@@ -31,6 +31,7 @@ from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families.models import Child, Document, DocumentKind, DocumentStatus, Family
+from espace_citoyen.schooling.rules import expected_level
 
 DEMARCHE_ENROLMENT = "activites_inscription"
 
@@ -69,8 +70,6 @@ def _check_weekdays(activity: Activity, weekdays: list[int]) -> list[int]:
 
 
 def eligibility_problem(child: Child, activity: Activity) -> str | None:
-    from espace_citoyen.schooling.rules import expected_level
-
     rentree = activity.school_year.start_date
     return rules.eligibility_problem(
         birth_date=child.birth_date,

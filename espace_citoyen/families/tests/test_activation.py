@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from espace_citoyen.accounts.factories import UserFactory
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.families import services
@@ -19,8 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter(agent):
     """A family made at the desk; its guardian's activation code, as printed."""
-    from espace_citoyen.accounts.roles import Role
-
     family = family_create(children=2)
     guardian = family.guardians.get()
     code, _record = services.activation_code_issue(
@@ -75,8 +74,6 @@ def test_a_code_expires_after_90_days(letter):
 
 
 def test_a_new_letter_revokes_the_previous_code(letter, agent):
-    from espace_citoyen.accounts.roles import Role
-
     guardian, old = letter
     new, _record = services.activation_code_issue(guardian=guardian, created_by=agent(Role.GUICHET))
     with pytest.raises(ApplicationError, match="remplacé par un plus récent"):
@@ -108,8 +105,6 @@ def test_a_malformed_code_is_explained_and_not_counted(citizen_client, letter):
 
 
 def test_a_second_guardian_links_with_their_own_letter(letter, agent):
-    from espace_citoyen.accounts.roles import Role
-
     guardian, code = letter
     second = GuardianFactory(family=guardian.family, first_name="Julien", position=2)
     code2, _r = services.activation_code_issue(guardian=second, created_by=agent(Role.GUICHET))

@@ -7,13 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, visible_text
-from espace_citoyen.pricing import rules, services
+from espace_citoyen.portal import demo as portal_demo
+from espace_citoyen.pricing import demo, rules, services
 from espace_citoyen.pricing.models import GridChange, TariffBracket, TariffGrid
+from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -205,8 +209,6 @@ def test_the_grids_listing_runs_a_fixed_number_of_queries(
     client, regie, paris_grid, admin_user, django_assert_max_num_queries
 ):
     """One grid or four, one change or many: the same number of queries."""
-    from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
-
     client.force_login(regie)
     url = reverse("backoffice:pricing_grids")
     client.get(url)
@@ -255,9 +257,6 @@ def test_the_service_refuses_a_wrong_grid_and_saves_nothing(evening, canteen):
 
 def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
     """Saved by code that skips the checks, a taux d'effort grid still needs its figures."""
-    from django.core.exceptions import ValidationError
-    from django.db import IntegrityError, transaction
-
     grid = TariffGrid(
         activity=evening,
         kind=rules.EFFORT_RATE,
@@ -274,9 +273,6 @@ def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
 
 def test_the_demo_is_idempotent(db, commune):
     """Running the demo twice creates the grids once: a bracket grid and a taux d'effort grid."""
-    from espace_citoyen.portal import demo as portal_demo
-    from espace_citoyen.pricing import demo
-
     portal_demo.load()
     demo.load()
     counts = (TariffGrid.objects.count(), TariffBracket.objects.count(), GridChange.objects.count())
