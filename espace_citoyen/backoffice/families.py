@@ -20,6 +20,7 @@ from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
 from espace_citoyen.families import forms, selectors, services
 from espace_citoyen.families.abilities import agent_can_see_health, family_abilities
+from espace_citoyen.families.downloads import document_response
 from espace_citoyen.families.models import (
     HEALTH_DOCUMENT_KINDS,
     Document,
@@ -28,7 +29,6 @@ from espace_citoyen.families.models import (
     Guardian,
 )
 from espace_citoyen.families.rules import code_display
-from espace_citoyen.families.views import document_response
 
 SEEING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE, Role.REGIE)
 CHECKING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE)

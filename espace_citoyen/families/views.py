@@ -3,7 +3,7 @@ point 10), personal data, documents."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +13,7 @@ from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
 from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.downloads import document_response
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
 from espace_citoyen.families.registry import card_notices, card_services
 
@@ -477,16 +478,3 @@ def document_file(request, pk: int):
     if document is None:
         raise Http404
     return document_response(document)
-
-
-def document_response(document: Document) -> FileResponse:
-    """The file, inline, with its checked type: never guessed from the uploaded name."""
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        filename=document.original_name,
-        as_attachment=False,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
