@@ -12,9 +12,9 @@ from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
-from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.access import family_required
 from espace_citoyen.families.downloads import document_response
-from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
+from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Family, Guardian
 from espace_citoyen.families.registry import card_notices, card_services
 
 # --- entry and home -------------------------------------------------------------------------
@@ -203,10 +203,8 @@ def _summary(draft) -> dict:
 
 @login_required
 @require_GET
-def data(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def data(request, *, family: Family):
     return render(
         request,
         "families/data.html",
@@ -266,10 +264,8 @@ def guardian_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def guardian_add(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def guardian_add(request, *, family: Family):
     form = forms.GuardianForm(request.POST or None, initial={"parental_authority": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,10 +316,8 @@ def child_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_add(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def child_add(request, *, family: Family):
     identity = forms.ChildIdentityForm(
         request.POST or None,
         prefix="identite",
@@ -353,10 +347,8 @@ def child_add(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int | None = None):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def person_edit(request, pk: int | None = None, *, family: Family):
     person = None
     if pk is not None:
         person = AuthorisedPerson.objects.filter(pk=pk, family=family).first()
@@ -379,10 +371,8 @@ def person_edit(request, pk: int | None = None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def emergency_edit(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def emergency_edit(request, *, family: Family):
     form = forms.EmergencyForm(
         request.POST or None,
         initial={
@@ -406,10 +396,8 @@ def emergency_edit(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def address_change(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def address_change(request, *, family: Family):
     form = forms.AddressChangeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -441,10 +429,8 @@ def address_change(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def documents(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def documents(request, *, family: Family):
     children = list(family.children.all())
     form = forms.DocumentForm(request.POST or None, request.FILES or None, children=children)
     if request.method == "POST" and form.is_valid():
