@@ -21,6 +21,7 @@ from espace_citoyen.demarches.selectors import demarche_list_for_owner
 from espace_citoyen.families import forms, selectors, services
 from espace_citoyen.families.abilities import agent_can_see_health, family_abilities
 from espace_citoyen.families.downloads import document_response
+from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS, FAMILY_EMERGENCY_FIELDS
 from espace_citoyen.families.models import (
     HEALTH_DOCUMENT_KINDS,
     Document,
@@ -124,11 +125,8 @@ def family_create(request):
             family = services.family_create_at_desk(
                 agent=request.user,
                 data=services.FamilyInput(
-                    address={
-                        key: values[key]
-                        for key in ("address_line1", "address_line2", "postal_code", "city")
-                    },
-                    emergency={key: values[key] for key in ("emergency_name", "emergency_phone")},
+                    address={key: values[key] for key in FAMILY_ADDRESS_FIELDS},
+                    emergency={key: values[key] for key in FAMILY_EMERGENCY_FIELDS},
                     guardians=guardian_rows,
                     children=[
                         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}

@@ -1,5 +1,5 @@
-"""What the topics share: the card's field lists, the record of changes, the
-search text, the throttles and where the family's mail goes."""
+"""What the topics share: the record of changes, the search text, the throttles and
+where the family's mail goes. (The card's field lists are in families/fields.py.)"""
 
 from datetime import date, datetime, timedelta
 
@@ -10,44 +10,6 @@ from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
 from espace_citoyen.families import rules
 from espace_citoyen.families.models import Child, Family, FamilyChange, Guardian, Throttle
-
-FAMILY_FIELDS = [
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "emergency_name",
-    "emergency_phone",
-]
-GUARDIAN_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "email",
-    "phone_mobile",
-    "phone_home",
-    "phone_work",
-    "own_address",
-    "profession",
-    "employer",
-    "employer_address",
-    "parental_authority",
-    "is_payer",
-]
-CHILD_IDENTITY_FIELDS = ["last_name", "first_name", "sex", "birth_date", "birth_place"]
-CHILD_HEALTH_FIELDS = [
-    "doctor",
-    "vaccinations_up_to_date",
-    "vaccinations_date",
-    "allergies",
-    "diet",
-    "has_pai",
-    "disability_situation",
-]
-CHILD_AUTHORISATION_FIELDS = ["image_rights", "may_leave_alone", "emergency_care", "outings"]
-CHILD_FIELDS = CHILD_IDENTITY_FIELDS + CHILD_HEALTH_FIELDS + CHILD_AUTHORISATION_FIELDS
-PERSON_FIELDS = ["last_name", "first_name", "phone", "relationship"]
 
 
 def _snapshot(instance, fields: list[str]) -> dict:

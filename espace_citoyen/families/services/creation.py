@@ -11,6 +11,7 @@ from espace_citoyen.core.services import counter_next
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import rules
+from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS
 from espace_citoyen.families.models import (
     AuthorisedPerson,
     Child,
@@ -20,7 +21,6 @@ from espace_citoyen.families.models import (
     Guardian,
 )
 from espace_citoyen.families.services._common import (
-    FAMILY_FIELDS,
     _check_child,
     _record,
     family_refresh_search_text,
@@ -53,7 +53,7 @@ def _build_family(
         number=_family_number(),
         status=status,
         created_online=online,
-        **{key: data.address.get(key, "") for key in FAMILY_FIELDS[:4]},
+        **{key: data.address.get(key, "") for key in FAMILY_ADDRESS_FIELDS},
         **(data.emergency or {}),
     )
     if status == FamilyStatus.VALIDATED:

@@ -2,12 +2,14 @@
 
 from django.db import transaction
 
-from espace_citoyen.families.models import AuthorisedPerson, Child, Family, Guardian
-from espace_citoyen.families.services._common import (
+from espace_citoyen.families.fields import (
     CHILD_FIELDS,
     CHILD_IDENTITY_FIELDS,
     GUARDIAN_FIELDS,
     PERSON_FIELDS,
+)
+from espace_citoyen.families.models import AuthorisedPerson, Child, Family, Guardian
+from espace_citoyen.families.services._common import (
     _check_child,
     _record,
     _snapshot,
