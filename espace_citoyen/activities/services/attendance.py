@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import (
     Activity,
@@ -24,7 +25,7 @@ CERTIFICATE_DELAY_HOURS = settings.ACTIVITIES_CERTIFICATE_DELAY_HOURS
 
 
 @transaction.atomic
-def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], agent) -> int:
+def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], agent: User) -> int:
     """Record present / absent for children of the day's register; returns how many
     lines were written. Children neither booked nor already on the register are refused."""
     bookings = {
@@ -74,7 +75,9 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
 
 
 @transaction.atomic
-def attendance_add_unbooked(*, activity: Activity, day: date, child: Child, agent) -> Attendance:
+def attendance_add_unbooked(
+    *, activity: Activity, day: date, child: Child, agent: User
+) -> Attendance:
     """A child enrolled in the activity, present without booking: recorded as such
     (billed with the surcharge)."""
     if not Enrolment.objects.filter(
@@ -108,7 +111,7 @@ def attendance_add_unbooked(*, activity: Activity, day: date, child: Child, agen
 
 
 @transaction.atomic
-def absence_justify(*, attendance: Attendance, document: Document, agent) -> Attendance:
+def absence_justify(*, attendance: Attendance, document: Document, agent: User) -> Attendance:
     """Justify an absence with the child's medical certificate, if it arrived within the
     commune's delay after the day of absence; a justified absence is not billed."""
     attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)

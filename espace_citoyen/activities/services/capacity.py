@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import Activity, ActivityDay, Booking, BookingStatus
 from espace_citoyen.core.errors import ApplicationError
@@ -159,7 +160,7 @@ def _promote(activity: Activity, day: date, *, deadline_checked: bool = False) -
 
 @transaction.atomic
 def activity_day_capacity_set(
-    *, activity: Activity, day: date, capacity: int, agent
+    *, activity: Activity, day: date, capacity: int, agent: User
 ) -> ActivityDay:
     """Change the places of one day. Never below the places already taken; new places
     go at once to the families waiting, in order."""

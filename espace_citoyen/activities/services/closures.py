@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import (
     Activity,
@@ -22,7 +23,7 @@ from espace_citoyen.families.services import family_contacts
 
 @transaction.atomic
 def calendar_exception_add(
-    *, activity: Activity | None, day: date, opening: bool, reason: str, agent
+    *, activity: Activity | None, day: date, opening: bool, reason: str, agent: User
 ) -> CalendarException:
     """Close a day (every booking of it is cancelled and the families e-mailed) or open
     one (families may then book it)."""
@@ -77,6 +78,6 @@ def calendar_exception_add(
 
 
 @transaction.atomic
-def calendar_exception_remove(*, exception: CalendarException, agent) -> None:
+def calendar_exception_remove(*, exception: CalendarException, agent: User) -> None:
     """Remove an exception (cancelled bookings are not restored: families book again)."""
     exception.delete()

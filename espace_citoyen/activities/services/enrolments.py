@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import (
     Activity,
@@ -83,7 +84,7 @@ def eligibility_problem(child: Child, activity: Activity) -> str | None:
 
 @transaction.atomic
 def enrolment_request(
-    *, family: Family, child: Child, activity: Activity, weekdays: list[int], actor
+    *, family: Family, child: Child, activity: Activity, weekdays: list[int], actor: Actor
 ) -> Enrolment:
     """Enrol a child in an activity for its school year (a démarche). Accepted at once
     when the commune's rules allow it (card validated, no PAI document missing for the
@@ -167,7 +168,7 @@ def enrolment_request(
     return enrolment
 
 
-def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], actor) -> int:
+def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], actor: Actor) -> int:
     """Book (or waitlist) every bookable operating day from `start` on the template's
     weekdays; returns how many days were added."""
     if not weekdays:
@@ -208,7 +209,7 @@ def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], a
     return len(bookings)
 
 
-def enrolment_accept(*, demarche: Demarche, actor) -> None:
+def enrolment_accept(*, demarche: Demarche, actor: Actor) -> None:
     """Hook of the enrolment démarche: accepting it generates the bookings."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
@@ -222,17 +223,17 @@ def enrolment_accept(*, demarche: Demarche, actor) -> None:
     _apply_template(enrolment, start=timezone.localdate(), weekdays=enrolment.weekdays, actor=actor)
 
 
-def enrolment_refuse(*, demarche: Demarche, actor) -> None:
+def enrolment_refuse(*, demarche: Demarche, actor: Actor) -> None:
     Enrolment.objects.filter(demarche=demarche).update(status=EnrolmentStatus.REFUSED)
 
 
-def enrolment_cancel(*, demarche: Demarche, actor) -> None:
+def enrolment_cancel(*, demarche: Demarche, actor: Actor) -> None:
     Enrolment.objects.filter(demarche=demarche).update(status=EnrolmentStatus.CANCELLED)
 
 
 @transaction.atomic
 def enrolment_template_change(
-    *, enrolment: Enrolment, weekdays: list[int], start: date, actor
+    *, enrolment: Enrolment, weekdays: list[int], start: date, actor: Actor
 ) -> tuple[int, int]:
     """Change the weekly template from a date on: days of the weekdays dropped are
     cancelled (their places go to the waitlist), days of the weekdays added are booked;

@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
@@ -23,7 +25,7 @@ def _snapshot(instance, fields: list[str]) -> dict:
 def _record(
     family: Family,
     *,
-    actor,
+    actor: Actor,
     entity: str,
     label: str,
     before: dict,
@@ -63,7 +65,7 @@ def _check_child(data: dict) -> None:
         raise ApplicationError(problem, field="birth_date")
 
 
-def _throttle_get(user, purpose: str, *, window: timedelta) -> Throttle:
+def _throttle_get(user: User, purpose: str, *, window: timedelta) -> Throttle:
     """The user's counter for `purpose` (row-locked), reset when its window or its lock
     has passed. Call inside a transaction."""
     now = timezone.now()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
@@ -19,7 +20,7 @@ DEMARCHE_ADDRESS = "carte_famille_adresse"
 
 @transaction.atomic
 def address_change_request(
-    *, family: Family, actor, address: dict, proof: UploadedFile
+    *, family: Family, actor: Actor, address: dict, proof: UploadedFile
 ) -> Demarche:
     """A new address, with its proof: it becomes the family's address (school sector,
     resident rate) when a guichet agent validates it."""
@@ -61,7 +62,7 @@ def address_change_request(
     return demarche
 
 
-def address_change_apply(*, demarche: Demarche, actor) -> None:
+def address_change_apply(*, demarche: Demarche, actor: Actor) -> None:
     """Hook of the address démarche: the address is the family's from today."""
     change = AddressChange.objects.select_related("proof").get(demarche=demarche)
     family = Family.objects.select_for_update().get(pk=change.family_id)

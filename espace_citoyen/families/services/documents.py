@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
 from espace_citoyen.demarches import services as demarches
@@ -46,7 +48,7 @@ def document_upload(
     family: Family,
     kind: str,
     upload: UploadedFile,
-    uploaded_by,
+    uploaded_by: Actor,
     child: Child | None = None,
     demarche: Demarche | None = None,
 ) -> Document:
@@ -85,7 +87,7 @@ def document_upload(
 
 @transaction.atomic
 def document_check(
-    *, document: Document, agent, accepted: bool, reason: str = "", valid_until=None
+    *, document: Document, agent: User, accepted: bool, reason: str = "", valid_until=None
 ) -> Document:
     """An agent accepts the document, or refuses it with a reason the family reads."""
     document = Document.objects.select_for_update().select_related("family").get(pk=document.pk)

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.families.fields import (
     CHILD_FIELDS,
     CHILD_IDENTITY_FIELDS,
@@ -18,7 +19,7 @@ from espace_citoyen.families.services._common import (
 
 
 @transaction.atomic
-def guardian_update(*, guardian: Guardian, actor, values: dict) -> Guardian:
+def guardian_update(*, guardian: Guardian, actor: Actor, values: dict) -> Guardian:
     """Change a guardian's details (contacts, profession, employer…)."""
     before = _snapshot(guardian, GUARDIAN_FIELDS)
     for field, value in values.items():
@@ -39,7 +40,7 @@ def guardian_update(*, guardian: Guardian, actor, values: dict) -> Guardian:
 
 
 @transaction.atomic
-def guardian_add(*, family: Family, actor, values: dict) -> Guardian:
+def guardian_add(*, family: Family, actor: Actor, values: dict) -> Guardian:
     """Add a second (or further) guardian to the card."""
     position = Guardian.objects.filter(family=family).count() + 1
     guardian = Guardian(family=family, position=position)
@@ -62,7 +63,7 @@ def guardian_add(*, family: Family, actor, values: dict) -> Guardian:
 
 
 @transaction.atomic
-def child_add(*, family: Family, actor, values: dict) -> Child:
+def child_add(*, family: Family, actor: Actor, values: dict) -> Child:
     """Add a child to the card (under 18, born already)."""
     _check_child(values)
     child = Child(family=family)
@@ -85,7 +86,7 @@ def child_add(*, family: Family, actor, values: dict) -> Child:
 
 
 @transaction.atomic
-def child_update(*, child: Child, actor, values: dict) -> Child:
+def child_update(*, child: Child, actor: Actor, values: dict) -> Child:
     """Change a child's identity, health, diet, PAI or authorisations."""
     if "birth_date" in values:
         _check_child(values)
@@ -109,7 +110,7 @@ def child_update(*, child: Child, actor, values: dict) -> Child:
 
 @transaction.atomic
 def authorised_person_save(
-    *, family: Family, actor, values: dict, person: AuthorisedPerson | None = None
+    *, family: Family, actor: Actor, values: dict, person: AuthorisedPerson | None = None
 ) -> AuthorisedPerson:
     """Add or change a person allowed to collect the children."""
     before = _snapshot(person, PERSON_FIELDS) if person else {}
@@ -131,7 +132,7 @@ def authorised_person_save(
 
 
 @transaction.atomic
-def authorised_person_remove(*, person: AuthorisedPerson, actor) -> None:
+def authorised_person_remove(*, person: AuthorisedPerson, actor: Actor) -> None:
     _record(
         person.family,
         actor=actor,
@@ -145,7 +146,7 @@ def authorised_person_remove(*, person: AuthorisedPerson, actor) -> None:
 
 
 @transaction.atomic
-def family_emergency_update(*, family: Family, actor, name: str, phone: str) -> Family:
+def family_emergency_update(*, family: Family, actor: Actor, name: str, phone: str) -> Family:
     before = _snapshot(family, ["emergency_name", "emergency_phone"])
     family.emergency_name, family.emergency_phone = name.strip(), phone.strip()
     family.save(update_fields=["emergency_name", "emergency_phone", "updated_at"])
