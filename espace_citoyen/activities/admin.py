@@ -44,7 +44,7 @@ class ActivityAdmin(admin.ModelAdmin):
         previous = form.initial.get("capacity") if change else None
         super().save_model(request, obj, form, change)
         if previous is not None and int(previous) != obj.capacity:
-            activity_capacity_apply(activity=obj, previous=int(previous))
+            activity_capacity_apply(activity=obj, previous=int(previous), actor=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.accounts.models import User
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
@@ -25,9 +27,10 @@ from espace_citoyen.families import services as families
 from espace_citoyen.families.models import DocumentKind, DocumentStatus, Family
 from espace_citoyen.pricing import api_particulier, rules, selectors
 from espace_citoyen.pricing.models import (
+    AUDIT_AREA,
+    GRID_AUDIT_ENTITY,
     DeclarationMethod,
     FamilyQuotient,
-    GridChange,
     IncomeDeclaration,
     TariffBracket,
     TariffGrid,
@@ -415,18 +418,19 @@ def grid_snapshot(grid: TariffGrid, brackets: Sequence[TariffBracket] | None = N
 
 def grid_change_record(
     *, grid: TariffGrid | None, label: str, actor: Actor, action: str, before: dict, after: dict
-) -> GridChange | None:
-    """Keep who changed what on a grid (before/after of every changed value)."""
+) -> AuditEntry | None:
+    """Keep who changed what on a grid (before/after of every changed value, "" for a
+    value that did not exist) in the audit trail."""
     keys = list(dict.fromkeys([*before, *after]))
-    changes = {
-        key: [before.get(key, ""), after.get(key, "")]
-        for key in keys
-        if before.get(key, "") != after.get(key, "")
-    }
-    if not changes and action == "modification":
-        return None
-    return GridChange.objects.create(
-        grid=grid, grid_label=label[:250], actor=actor, action=action, changes=changes
+    return audit_record(
+        actor=actor,
+        area=AUDIT_AREA,
+        entity=GRID_AUDIT_ENTITY,
+        label=label,
+        before={key: before.get(key, "") for key in keys},
+        after={key: after.get(key, "") for key in keys},
+        action=action,
+        subject=grid,
     )
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 
 from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.audit.rules import snapshot
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
@@ -37,6 +39,7 @@ from espace_citoyen.schooling.models import (
     SectorRule,
 )
 
+AREA = "schooling"
 DEMARCHE_ENROLMENT = "inscription_scolaire"
 DEMARCHE_DEROGATION = "derogation_scolaire"
 
@@ -80,6 +83,7 @@ def school_year_campaign_set(
 ) -> SchoolYear:
     """Set (or clear) the enrolment campaign window of a school year."""
     school_year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+    before = snapshot(school_year, ["campaign_start", "campaign_end"])
     school_year.campaign_start, school_year.campaign_end = start, end
     if start and end and end < start:
         raise ApplicationError(
@@ -98,6 +102,15 @@ def school_year_campaign_set(
         )
     school_year.full_clean()
     school_year.save(update_fields=["campaign_start", "campaign_end"])
+    audit_record(
+        actor=actor,
+        area=AREA,
+        entity="campagne d'inscription",
+        label=school_year.label,
+        before=before,
+        after=snapshot(school_year, ["campaign_start", "campaign_end"]),
+        subject=school_year,
+    )
     return school_year
 
 
@@ -132,7 +145,7 @@ def sector_map_import(*, content: bytes, filename: str, actor: Actor) -> rules.C
     )
     if not report.ok:
         raise SectorImportRejected(report)
-    SectorRule.objects.all().delete()
+    previous, _deleted = SectorRule.objects.all().delete()
     SectorRule.objects.bulk_create(
         [
             SectorRule(
@@ -147,6 +160,15 @@ def sector_map_import(*, content: bytes, filename: str, actor: Actor) -> rules.C
         ]
     )
     SectorImport.objects.create(by=actor, filename=filename[:255], rule_count=len(report.lines))
+    audit_record(
+        actor=actor,
+        area=AREA,
+        entity="carte scolaire",
+        label=filename,
+        before={"règles": previous},
+        after={"règles": len(report.lines)},
+        action="import",
+    )
     return report
 
 

@@ -17,6 +17,7 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.models import Child, Document, DocumentKind, DocumentStatus
 
@@ -41,8 +42,11 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
     unknown = set(marks) - set(bookings) - set(existing)
     if unknown:
         raise ApplicationError(_("Un enfant pointé ne figure pas sur la liste de ce jour."))
+    before = {child_id: _mark(existing[child_id].present) for child_id in existing}
+    after = dict(before)
     to_create, to_update = [], []
     for child_id, present in marks.items():
+        after[child_id] = _mark(present)
         attendance = existing.get(child_id)
         if attendance is None:
             to_create.append(
@@ -59,6 +63,7 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
         if attendance.unbooked and not present:
             # Present without booking, then marked absent: the line was a mistake.
             attendance.delete()
+            after[child_id] = None
             continue
         attendance.present = present
         if present:
@@ -71,7 +76,26 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
     Attendance.objects.bulk_update(
         to_update, ["present", "justified", "justification", "recorded_by", "recorded_at"]
     )
+    names = {
+        pk: f"{first_name} {last_name}"
+        for pk, first_name, last_name in Child.objects.filter(pk__in=after).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    audit_record(
+        actor=agent,
+        area="activities",
+        entity="pointage",
+        label=f"{activity.name} — {rules.day_label(day)}",
+        before={names[pk]: value for pk, value in before.items()},
+        after={names[pk]: value for pk, value in after.items()},
+        subject=activity,
+    )
     return len(to_create) + len(to_update)
+
+
+def _mark(present: bool) -> str:
+    return "présent" if present else "absent"
 
 
 @transaction.atomic
@@ -107,6 +131,17 @@ def attendance_add_unbooked(
             _("%(child)s est déjà sur le pointage de ce jour.") % {"child": child.full_name},
             field="child",
         )
+    audit_record(
+        actor=agent,
+        area="activities",
+        entity="pointage",
+        label=f"{activity.name} — {rules.day_label(day)}",
+        before={},
+        after={child.full_name: "présent sans réservation"},
+        action="ajout",
+        subject=activity,
+        scope=child.family,
+    )
     return attendance
 
 
@@ -143,4 +178,15 @@ def absence_justify(*, attendance: Attendance, document: Document, agent: User) 
     attendance.justified_at = timezone.now()
     attendance.justified_by = agent
     attendance.save(update_fields=["justified", "justification", "justified_at", "justified_by"])
+    audit_record(
+        actor=agent,
+        area="activities",
+        entity="absence",
+        label=f"{attendance.child.full_name} — {rules.day_label(attendance.date)}",
+        before={"justifiée": False},
+        after={"justifiée": True, "certificat": str(document.pk)},
+        subject=attendance,
+        scope=document.family,
+        sensitive=True,  # a medical certificate is health data
+    )
     return attendance

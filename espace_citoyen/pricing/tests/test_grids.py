@@ -12,11 +12,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, visible_text
 from espace_citoyen.portal import demo as portal_demo
 from espace_citoyen.pricing import demo, rules, services
-from espace_citoyen.pricing.models import GridChange, TariffBracket, TariffGrid
+from espace_citoyen.pricing.models import TariffBracket, TariffGrid
 from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,8 @@ def test_a_valid_grid_is_saved_and_its_creation_kept(admin_client, admin_user, c
         (0, 234, Decimal("0.13")),
         (235, None, Decimal("0.85")),
     ]
-    change = GridChange.objects.get()
-    assert (change.actor, change.action, change.grid) == (admin_user, "création", grid)
+    change = AuditEntry.objects.get(area="pricing")
+    assert (change.actor, change.action, change.subject) == (admin_user, "création", grid)
     assert change.changes["tranches"] == ["", "de 0 € à 234 € : 0,13 € ; 235 € et plus : 0,85 €"]
 
 
@@ -170,7 +171,7 @@ def test_a_change_is_kept_with_before_and_after(
         data[f"brackets-{index}-price"] = str(row.price)
     response = admin_client.post(reverse("admin:pricing_tariffgrid_change", args=[grid.pk]), data)
     assert response.status_code == 302, page_text(response)[:3000]
-    change = GridChange.objects.filter(action="modification").get()
+    change = AuditEntry.objects.filter(area="pricing", action="modification").get()
     assert change.actor == admin_user
     assert change.changes == {"tarif non-résident": ["7,65 €", "7,95 €"]}
     client.force_login(regie)
@@ -191,7 +192,10 @@ def test_a_grid_that_applied_cannot_be_deleted(admin_client, paris_grid, paris_g
         reverse("admin:pricing_tariffgrid_delete", args=[paris_grid_2027.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
-    assert GridChange.objects.filter(action="suppression", grid=None).count() == 1
+    assert (
+        AuditEntry.objects.filter(area="pricing", action="suppression", subject_id=None).count()
+        == 1
+    )
 
 
 def test_the_grids_listing_is_for_the_regie_and_administrators(client, agent, paris_grid):
@@ -252,7 +256,7 @@ def test_the_service_refuses_a_wrong_grid_and_saves_nothing(evening, canteen):
             brackets=[(0, 500, Decimal(1)), (400, None, Decimal(2))],
             non_resident_price=Decimal("5"),
         )
-    assert not TariffGrid.objects.exists() and not GridChange.objects.exists()
+    assert not TariffGrid.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
@@ -275,12 +279,12 @@ def test_the_demo_is_idempotent(db, commune):
     """Running the demo twice creates the grids once: a bracket grid and a taux d'effort grid."""
     portal_demo.load()
     demo.load()
-    counts = (TariffGrid.objects.count(), TariffBracket.objects.count(), GridChange.objects.count())
+    counts = (TariffGrid.objects.count(), TariffBracket.objects.count(), AuditEntry.objects.count())
     demo.load()
     assert (
         TariffGrid.objects.count(),
         TariffBracket.objects.count(),
-        GridChange.objects.count(),
+        AuditEntry.objects.count(),
     ) == counts
     kinds = set(TariffGrid.objects.values_list("kind", flat=True))
     assert kinds == {rules.BRACKETS, rules.EFFORT_RATE}
