@@ -316,7 +316,26 @@ def _quotient_start(
     )
     record.full_clean()
     record.save()
+    audit_record(
+        actor=actor,
+        area=AUDIT_AREA,
+        entity="quotient familial",
+        label=family.number,
+        before={} if current is None else _quotient_values(current),
+        after=_quotient_values(record),
+        action="nouvelle période",
+        subject=record,
+        scope=family,
+    )
     return record
+
+
+def _quotient_values(period: FamilyQuotient) -> dict:
+    return {
+        "quotient": period.qf,
+        "mode": period.method,
+        "à partir du": period.starts_on.isoformat(),
+    }
 
 
 @transaction.atomic

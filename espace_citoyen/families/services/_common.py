@@ -8,6 +8,7 @@ from django.utils import timezone
 from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.accounts.models import User
 from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.audit import rules as audit_rules
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
 from espace_citoyen.families import rules
@@ -32,7 +33,7 @@ def _record(
     after: dict,
     action: str = "modification",
 ) -> FamilyChange | None:
-    changes = rules.diff(before, after)
+    changes = audit_rules.diff(before, after)
     if not changes and action == "modification":
         return None
     return FamilyChange.objects.create(

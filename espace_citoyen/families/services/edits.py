@@ -21,6 +21,9 @@ from espace_citoyen.families.services._common import (
 @transaction.atomic
 def guardian_update(*, guardian: Guardian, actor: Actor, values: dict) -> Guardian:
     """Change a guardian's details (contacts, profession, employer…)."""
+    # "Before" is the stored row: the caller's instance may carry the new values already
+    # (a ModelForm changes its instance when it validates).
+    guardian = Guardian.objects.select_for_update().select_related("family").get(pk=guardian.pk)
     before = _snapshot(guardian, GUARDIAN_FIELDS)
     for field, value in values.items():
         if field in GUARDIAN_FIELDS:
@@ -90,6 +93,7 @@ def child_update(*, child: Child, actor: Actor, values: dict) -> Child:
     """Change a child's identity, health, diet, PAI or authorisations."""
     if "birth_date" in values:
         _check_child(values)
+    child = Child.objects.select_for_update().select_related("family").get(pk=child.pk)
     before = _snapshot(child, CHILD_FIELDS)
     for field, value in values.items():
         if field in CHILD_FIELDS:
@@ -113,6 +117,8 @@ def authorised_person_save(
     *, family: Family, actor: Actor, values: dict, person: AuthorisedPerson | None = None
 ) -> AuthorisedPerson:
     """Add or change a person allowed to collect the children."""
+    if person is not None:
+        person = AuthorisedPerson.objects.select_for_update().get(pk=person.pk, family=family)
     before = _snapshot(person, PERSON_FIELDS) if person else {}
     person = person or AuthorisedPerson(family=family)
     for field in PERSON_FIELDS:
@@ -147,6 +153,7 @@ def authorised_person_remove(*, person: AuthorisedPerson, actor: Actor) -> None:
 
 @transaction.atomic
 def family_emergency_update(*, family: Family, actor: Actor, name: str, phone: str) -> Family:
+    family = Family.objects.select_for_update().get(pk=family.pk)
     before = _snapshot(family, ["emergency_name", "emergency_phone"])
     family.emergency_name, family.emergency_phone = name.strip(), phone.strip()
     family.save(update_fields=["emergency_name", "emergency_phone", "updated_at"])

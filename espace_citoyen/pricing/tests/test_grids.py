@@ -13,8 +13,10 @@ from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.selectors import audit_for_scope
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, visible_text
+from espace_citoyen.families.factories import family_create
 from espace_citoyen.portal import demo as portal_demo
 from espace_citoyen.pricing import demo, rules, services
 from espace_citoyen.pricing.models import TariffBracket, TariffGrid
@@ -288,3 +290,18 @@ def test_the_demo_is_idempotent(db, commune):
     ) == counts
     kinds = set(TariffGrid.objects.values_list("kind", flat=True))
     assert kinds == {rules.BRACKETS, rules.EFFORT_RATE}
+
+
+def test_a_new_qf_period_is_on_the_familys_trail(db, agent):
+    """Opening a QF period records the former one and the new one, for the family."""
+    family = family_create()
+    staff = agent(Role.REGIE)
+    services.quotient_record(family=family, qf=800, starts_on=date(2026, 9, 1), actor=staff)
+    services.quotient_record(family=family, qf=650, starts_on=date(2027, 1, 1), actor=staff)
+    first, second = audit_for_scope(family, with_sensitive=False).order_by("id")
+    assert first.changes["quotient"] == [None, 800]
+    assert second.changes == {
+        "quotient": [800, 650],
+        "à partir du": ["2026-09-01", "2027-01-01"],
+    }
+    assert second.actor == staff and second.action == "nouvelle période"
