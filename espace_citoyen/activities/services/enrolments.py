@@ -27,6 +27,7 @@ from espace_citoyen.activities.services.capacity import (
     _next_position,
     _take_place,
 )
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
@@ -307,7 +308,23 @@ def enrolment_template_change(
     for booking in removed:
         _cancel(booking, actor=actor, reason=_("Semaine type modifiée"))
     added = _apply_template(enrolment, start=start, weekdays=gained, actor=actor)
+    before = {"jours": [dates.weekday_name(day) for day in enrolment.weekdays]}
     enrolment.weekdays = chosen
     enrolment.weekdays_from = start
     enrolment.save(update_fields=["weekdays", "weekdays_from"])
+    audit_record(
+        actor=actor,
+        area="activities",
+        entity="semaine type",
+        label=f"{enrolment.child.full_name} — {activity.name}",
+        before=before,
+        after={
+            "jours": [dates.weekday_name(day) for day in chosen],
+            "à partir du": start.isoformat(),
+            "jours ajoutés": added,
+            "jours annulés": len(removed),
+        },
+        subject=enrolment,
+        scope=enrolment.child.family,
+    )
     return added, len(removed)

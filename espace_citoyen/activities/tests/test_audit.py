@@ -113,3 +113,17 @@ def test_a_justified_absence_is_recorded_as_health_data(db, lunch, agent):
     assert entry.changes["justifiée"] == [False, True]
     assert entry not in audit_for_scope(kid.family, with_sensitive=False)
     assert entry in audit_for_scope(kid.family, with_sensitive=True)
+
+
+def test_a_new_weekly_template_is_on_the_familys_trail(family, child, lunch, citizen):
+    enrolment = services.enrolment_request(
+        family=family, child=child, activity=lunch, weekdays=[0, 1], actor=citizen
+    )
+    added, cancelled = services.enrolment_template_change(
+        enrolment=enrolment, weekdays=[0, 3], start=date(2026, 12, 7), actor=citizen
+    )
+    entry = audit_for_scope(family, with_sensitive=False).get(entity="semaine type")
+    assert entry.actor == citizen and entry.actor_is_agent is False
+    assert entry.changes["jours"] == [["lundi", "mardi"], ["lundi", "jeudi"]]
+    assert entry.changes["jours ajoutés"] == [None, added]
+    assert entry.changes["jours annulés"] == [None, cancelled]
