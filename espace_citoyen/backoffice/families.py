@@ -87,7 +87,7 @@ def family_sheet(request, pk: int):
         "children": family.children.all(),
         "persons": family.authorised_persons.all(),
         "documents": [d for d in family.documents.all() if _may_handle(request.user, d)],
-        "changes": family.changes.all(),
+        "changes": selectors.family_history(family, viewer=request.user),
         "check_form": DocumentCheckForm(),
     }
     if tab == "demarches":

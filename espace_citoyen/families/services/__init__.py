@@ -1,7 +1,7 @@
 """Families own the family card: the family, guardians, children, authorised persons,
 documents, activation codes and the record of every change.
 
-Every write records a FamilyChange (who, when, before/after); e-mails are queued on
+Every write records an entry of the audit trail (who, when, before/after); e-mails are queued on
 commit; a rule broken by the user raises ApplicationError with a French message.
 
 One module per topic; this package re-exports the public names, so callers keep

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.families import services
 from espace_citoyen.families.factories import GuardianFactory, family_create
-from espace_citoyen.families.models import ActivationCode, FamilyChange
+from espace_citoyen.families.models import ActivationCode
 from espace_citoyen.families.rules import code_display
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,9 @@ def test_the_code_links_the_account_and_lands_on_the_card(citizen_client, citize
     assert "Le téléservice vous permet de" in page
     guardian.refresh_from_db()
     assert guardian.user == citizen
-    assert FamilyChange.objects.filter(family=guardian.family, action="liaison du compte").exists()
+    assert AuditEntry.objects.filter(
+        area="families", scope_id=guardian.family.pk, action="liaison du compte"
+    ).exists()
 
 
 def test_typing_is_tolerant(citizen_client, citizen, letter):

@@ -5,7 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from espace_citoyen.accounts.factories import agent_create
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.audit.selectors import audit_for_scope
 from espace_citoyen.core.testing import visible_text
 from espace_citoyen.families import services
 from espace_citoyen.families.factories import family_create
@@ -103,3 +105,25 @@ def test_the_emergency_contact_and_removing_a_person_are_recorded(citizen, famil
     assert "emergency_name : — → Jo Roux" in page
     assert "personne autorisée — Ana Roux (suppression)" in page
     assert "relationship : voisine → —" in page
+
+
+def test_health_entries_are_tagged_and_read_only_by_the_roles_caring_for_children(
+    citizen, family, client
+):
+    """A child's health fields changed with others make two entries, the health one
+    tagged; the guichet's sheet never shows it, the périscolaire's does, the family's
+    own page does."""
+    child = family.children.get()
+    services.child_update(
+        child=child, actor=citizen, values={"birth_place": "Épernay", "allergies": "Kiwi"}
+    )
+    entries = {
+        (e.sensitive, tuple(e.changes)) for e in audit_for_scope(family, with_sensitive=True)
+    }
+    assert (False, ("birth_place",)) in entries and (True, ("allergies",)) in entries
+    url = reverse("backoffice:family", args=[family.pk]) + "?onglet=historique"
+    client.force_login(agent_create(Role.GUICHET))
+    page = visible_text(client.get(url))
+    assert "Épernay" in page and "Kiwi" not in page
+    client.force_login(agent_create(Role.PERISCOLAIRE))
+    assert "Kiwi" in visible_text(client.get(url))
