@@ -45,9 +45,10 @@ test-fast: $(VENV)/.installed-dev ## The suite without the browser journeys
 test-e2e: $(VENV)/.installed-dev ## Only the browser journeys (needs /usr/bin/chromium)
 	$(BIN)/pytest -q -m e2e -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
-lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, makemigrations --check
+lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, the import contract, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "espace_citoyen.core",
     "espace_citoyen.accounts",
+    "espace_citoyen.audit",
     "espace_citoyen.portal",
     "espace_citoyen.demarches",
     "espace_citoyen.families",

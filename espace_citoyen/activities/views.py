@@ -19,7 +19,8 @@ from espace_citoyen.activities import forms, rules, selectors, services
 from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
-from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
 from espace_citoyen.families.selectors import child_of_user
 
 
@@ -41,10 +42,8 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
 
 @login_required
 @require_GET
-def home(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def home(request, *, family: Family):
     enrolments = selectors.enrolments_of_family(family)
     children = []
     for child in family.children.all():
@@ -67,10 +66,8 @@ def _activity_label(activity: Activity) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def enrol(request, *, family: Family):
     child_id = request.POST.get("child") or request.GET.get("enfant")
     children = list(family.children.all())
     child = next((c for c in children if str(c.pk) == str(child_id)), None)
@@ -283,10 +280,8 @@ def child_book_week(request, child_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_change(request, pk: int):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def template_change(request, pk: int, *, family: Family):
     enrolment = selectors.enrolment_get_for_family(family, pk)
     if enrolment is None or enrolment.status != EnrolmentStatus.ACCEPTED:
         raise Http404

@@ -3,10 +3,9 @@
 from django.core.cache import cache
 
 from espace_citoyen.portal import rgaa
-from espace_citoyen.portal.models import AccessibilityAudit, Commune, Teleservice
+from espace_citoyen.portal.models import COMMUNE_CACHE_KEY, AccessibilityAudit, Commune, Teleservice
 from espace_citoyen.portal.rules import SearchEntry, match_score
 
-COMMUNE_CACHE_KEY = "portal:commune"
 COMMUNE_CACHE_SECONDS = 60
 
 
@@ -17,6 +16,11 @@ def commune_get() -> Commune:
         commune = Commune.objects.filter(pk=1).first() or Commune(name="Ma commune")
         cache.set(COMMUNE_CACHE_KEY, commune, COMMUNE_CACHE_SECONDS)
     return commune
+
+
+def site_context() -> dict:
+    """What every e-mail and PDF shows of the commune (registered in core.site)."""
+    return {"commune": commune_get()}
 
 
 def commune_cache_clear() -> None:

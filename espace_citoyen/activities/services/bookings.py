@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import (
     Activity,
@@ -38,7 +39,7 @@ def _book(
     activity: Activity,
     day: date,
     child: Child,
-    actor,
+    actor: Actor,
     enrolment: Enrolment | None,
     from_template: bool = False,
 ) -> Booking:
@@ -60,7 +61,7 @@ def _book(
     return booking
 
 
-def _cancel(booking: Booking, *, actor, reason: str, promote: bool = True) -> None:
+def _cancel(booking: Booking, *, actor: Actor, reason: str, promote: bool = True) -> None:
     was_confirmed = booking.status == BookingStatus.CONFIRMED
     booking.status = BookingStatus.CANCELLED
     booking.waitlist_position = None
@@ -83,7 +84,7 @@ def _cancel(booking: Booking, *, actor, reason: str, promote: bool = True) -> No
 
 
 @transaction.atomic
-def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Booking:
+def booking_add(*, child: Child, activity: Activity, day: date, actor: Actor) -> Booking:
     """Book one day for a child enrolled in the activity, until the deadline. A full
     day puts the request on the waitlist (the booking says its position)."""
     child = _lock_child(child)
@@ -102,7 +103,9 @@ def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Bookin
 
 
 @transaction.atomic
-def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -> list[Booking]:
+def booking_add_week(
+    *, child: Child, activity: Activity, monday: date, actor: Actor
+) -> list[Booking]:
     """Book every operating day of a holiday week at once. All or nothing: if one day is
     full, the whole week goes on the waitlist.
 
@@ -153,7 +156,13 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
 
 @transaction.atomic
 def booking_cancel(
-    *, child: Child, activity: Activity, day: date, actor, by_agent: bool = False, reason: str = ""
+    *,
+    child: Child,
+    activity: Activity,
+    day: date,
+    actor: Actor,
+    by_agent: bool = False,
+    reason: str = "",
 ) -> list[Booking]:
     """Cancel a booking (or leave the waitlist) until the deadline; a freed place goes
     to the first family in line, who is e-mailed. For an activity booked by the week,

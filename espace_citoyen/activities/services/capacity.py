@@ -11,10 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import Activity, ActivityDay, Booking, BookingStatus
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
+from espace_citoyen.families.services import family_contacts
+
+AREA = "activities"
 
 
 def _ensure_days(activity: Activity, days: list[date]) -> None:
@@ -214,8 +220,6 @@ def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
 
 
 def _notify_promoted(booking: Booking) -> None:
-    from espace_citoyen.families.services import family_contacts
-
     contacts = family_contacts(booking.family)
     if contacts:
         notify(
@@ -262,7 +266,7 @@ def _promote(activity: Activity, day: date, *, deadline_checked: bool = False) -
 
 @transaction.atomic
 def activity_day_capacity_set(
-    *, activity: Activity, day: date, capacity: int, agent
+    *, activity: Activity, day: date, capacity: int, agent: User
 ) -> ActivityDay:
     """Change the places of one day. Never below the places already taken; new places
     go at once to the families waiting, in order."""
@@ -289,16 +293,26 @@ def activity_day_capacity_set(
             % {"booked": counter.booked},
             field="capacity",
         )
+    before = counter.capacity
     counter.capacity = capacity
     counter.save(update_fields=["capacity"])
     while _promote(activity, day):
         pass
     counter.refresh_from_db()
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="jour d'activité",
+        label=f"{activity.name} — {rules.day_label(day)}",
+        before={"places": before},
+        after={"places": counter.capacity},
+        subject=activity,
+    )
     return counter
 
 
 @transaction.atomic
-def activity_capacity_apply(*, activity: Activity, previous: int) -> int:
+def activity_capacity_apply(*, activity: Activity, previous: int, actor: Actor = None) -> int:
     """After the activity's capacity changed (configuration), carry it to the days to
     come that kept the former capacity, never below their places taken; promote the
     waiting families where places appeared. Returns the number of days changed."""
@@ -313,4 +327,13 @@ def activity_capacity_apply(*, activity: Activity, previous: int) -> int:
         changed += 1
         while _promote(activity, counter.date):
             pass
+    audit_record(
+        actor=actor,
+        area=AREA,
+        entity="activité",
+        label=activity.name,
+        before={"places par jour": previous},
+        after={"places par jour": activity.capacity, "jours à venir modifiés": changed},
+        subject=activity,
+    )
     return changed
