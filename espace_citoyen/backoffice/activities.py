@@ -221,6 +221,7 @@ def _register_page(request, activity, day, *, error: str = "", status: int = 200
             "day": day,
             "day_label": rules.day_label(day),
             "error": error,
+            "ahead": rules.attendance_day_problem(day, timezone.localdate()),
             **data,
         },
         status=status,
