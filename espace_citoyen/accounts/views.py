@@ -14,7 +14,7 @@ from espace_citoyen.core.errors import ApplicationError
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
@@ -32,7 +32,7 @@ def signup_sent(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_password(request, token: str):
     try:
         user = account_link_check(token)
@@ -145,7 +145,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     form = forms.ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.activities import forms, rules, selectors, services
 from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
@@ -41,7 +41,7 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request):
     family = family_for_request(request)
     if family is None:
@@ -67,7 +67,7 @@ def _activity_label(activity: Activity) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request):
     family = family_for_request(request)
     if family is None:
@@ -167,7 +167,7 @@ def _month_page(request, child, year: int, month: int, *, error: str = "", statu
 
 
 @login_required
-@require_GET
+@require_safe
 def child_month(request, child_id: int):
     _family, child = _child_of(request, child_id)
     year, month = _month_param(request.GET.get("mois"))
@@ -276,7 +276,7 @@ def child_book_week(request, child_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def template_change(request, pk: int):
     family = family_for_request(request)
     if family is None:
@@ -333,7 +333,7 @@ def template_change(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_feed(request, child_id: int):
     _family, child = _child_of(request, child_id)
     if request.method == "POST":
@@ -355,7 +355,7 @@ def child_feed(request, child_id: int):
     return render(request, "activities/feed.html", {"child": child, "feed": feed, "url": url})
 
 
-@require_GET
+@require_safe
 def feed(request, token: str):
     """The iCal feed: no login (calendar apps cannot log in), the token is the secret."""
     child, bookings = selectors.feed_bookings(token)

@@ -1,12 +1,12 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from espace_citoyen.accounts.roles import ROLE_LABELS, Role, user_roles
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.backoffice.registry import ROLE_DUTIES, screens_for
 
 
-@require_GET
+@require_safe
 @agent_required()
 def home(request):
     roles = user_roles(request.user)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -20,7 +20,7 @@ from espace_citoyen.families.registry import card_notices, card_services
 
 
 @login_required
-@require_GET
+@require_safe
 def card(request):
     """Carte famille / Inscriptions: the entry paths, or the card's home."""
     family = selectors.family_for_user(request.user)
@@ -75,7 +75,7 @@ def activate(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lost_code(request):
     """Path 3: « j'ai une carte famille mais je ne connais pas mon code d'activation »."""
     if selectors.family_for_user(request.user):
@@ -92,7 +92,7 @@ def lost_code(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def lost_code_sent(request):
     return render(request, "families/lost_code_sent.html")
 
@@ -101,7 +101,7 @@ def lost_code_sent(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request, step: str = "adresse"):
     if step not in wizard.STEP_KEYS:
         raise Http404
@@ -201,7 +201,7 @@ def _summary(draft) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def data(request):
     family = family_for_request(request)
     if family is None:
@@ -237,7 +237,7 @@ def _child_of(request, pk: int) -> Child:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guardian_edit(request, pk: int):
     guardian = _guardian_of(request, pk)
     form = forms.GuardianForm(request.POST or None, instance=guardian)
@@ -264,7 +264,7 @@ def guardian_edit(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guardian_add(request):
     family = family_for_request(request)
     if family is None:
@@ -290,7 +290,7 @@ def guardian_add(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_edit(request, pk: int):
     child = _child_of(request, pk)
     identity = forms.ChildIdentityForm(request.POST or None, instance=child, prefix="identite")
@@ -318,7 +318,7 @@ def child_edit(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_add(request):
     family = family_for_request(request)
     if family is None:
@@ -351,7 +351,7 @@ def child_add(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_edit(request, pk: int | None = None):
     family = family_for_request(request)
     if family is None:
@@ -377,7 +377,7 @@ def person_edit(request, pk: int | None = None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def emergency_edit(request):
     family = family_for_request(request)
     if family is None:
@@ -404,7 +404,7 @@ def emergency_edit(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def address_change(request):
     family = family_for_request(request)
     if family is None:
@@ -439,7 +439,7 @@ def address_change(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def documents(request):
     family = family_for_request(request)
     if family is None:
@@ -470,7 +470,7 @@ def documents(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def document_file(request, pk: int):
     family = selectors.family_for_user(request.user)
     document = Document.objects.filter(pk=pk, family=family).first() if family else None

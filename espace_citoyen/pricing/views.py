@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -18,7 +18,7 @@ from espace_citoyen.pricing import api_particulier, forms, rules, selectors, ser
 
 
 @login_required
-@require_GET
+@require_safe
 def declare(request):
     """The choice of the way to declare, with the family's current QF and any pending
     declaration."""
@@ -84,7 +84,7 @@ def _declaration_page(request, form_class, submit, *, title, intro):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_caf(request):
     return _declaration_page(
         request,
@@ -101,7 +101,7 @@ def declare_caf(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_tax(request):
     return _declaration_page(
         request,
@@ -124,7 +124,7 @@ def declare_tax(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_api(request):
     """With the family's consent, the QF is read from the CAF or the MSA."""
     if not api_particulier.is_enabled():
@@ -179,7 +179,7 @@ def declare_api(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_none(request):
     """« Je ne déclare pas mes revenus »: the highest rate from next month."""
     family = family_for_request(request)
@@ -246,7 +246,7 @@ def declaration_document(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_rates(request):
     family = family_for_request(request)
     if family is None:
@@ -267,7 +267,7 @@ def my_rates(request):
 # --- public: simulator and grids -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def simulator(request):
     """Anyone, logged in or not: activity + QF (+ resident) → the price, explained."""
     today = timezone.localdate()
@@ -303,7 +303,7 @@ def simulator(request):
     )
 
 
-@require_GET
+@require_safe
 def grids(request):
     today = timezone.localdate()
     entries = [

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -26,7 +26,7 @@ from espace_citoyen.schooling.models import Derogation, Enrolment
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request):
     family = family_for_request(request)
     if family is None:
@@ -117,7 +117,7 @@ def enrol(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def derogation(request):
     family = family_for_request(request)
     if family is None:
@@ -204,7 +204,7 @@ def _demarche_of(request, reference: str) -> tuple:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def documents(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
     form_class = PaperForm if derogation is None else DerogationPaperForm
@@ -237,7 +237,7 @@ def documents(request, reference: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def certificate(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
     if derogation is not None or not enrolment.certificate_available:

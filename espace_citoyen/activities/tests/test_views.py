@@ -227,6 +227,11 @@ def test_ical_feed_is_private_and_revocable(client, citizen_client, child, lunch
     body = feed.content.decode()
     assert "DTSTART;VALUE=DATE:20261130" in body
     assert "SUMMARY:Léa — Restauration scolaire Jean-Jaurès" in body
+    # Calendar apps check the address with HEAD first: same answer, no body.
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head["Content-Type"].startswith("text/calendar")
+    assert head.content == b""
     citizen_client.post(MONTH.format(child.pk) + "agenda/", {"action": "renew"})
     assert client.get(path).status_code == 404
 
