@@ -151,8 +151,10 @@ def _month_param(value: str | None) -> tuple[int, int]:
     return today.year, today.month
 
 
-def _month_page(request, child, year: int, month: int, *, error: str = "", status: int = 200):
-    calendar = selectors.child_month(child, year, month)
+def _month_page(
+    request, child, year: int, month: int, *, error: str = "", status: int = 200, calendar=None
+):
+    calendar = calendar or selectors.child_month(child, year, month)
     return render(
         request,
         "activities/month.html",
@@ -170,6 +172,9 @@ def _month_page(request, child, year: int, month: int, *, error: str = "", statu
 @require_safe
 def child_month(request, child_id: int):
     _family, child = _child_of(request, child_id)
+    if not request.GET.get("mois"):
+        calendar = selectors.child_first_month(child, timezone.localdate())
+        return _month_page(request, child, calendar.year, calendar.month, calendar=calendar)
     year, month = _month_param(request.GET.get("mois"))
     return _month_page(request, child, year, month)
 
