@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from espace_citoyen.accounts import forms, services
+from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.accounts.tokens import account_link_check
 from espace_citoyen.core.errors import ApplicationError
 
@@ -92,6 +93,13 @@ class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a `next` address, agents land on the back-office, parents on Mon
+        espace."""
+        if is_agent(self.request.user):
+            return resolve_url("backoffice:home")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

@@ -647,6 +647,22 @@ def waitlists(*, since: date, limit: int = 500) -> list[Booking]:
     )
 
 
+def registers_count(day: date) -> int:
+    """How many activities have children booked on `day`: the registers to keep (one
+    query), for the back-office home."""
+    return (
+        Booking.objects.filter(date=day, status=BookingStatus.CONFIRMED)
+        .values("activity_id")
+        .distinct()
+        .count()
+    )
+
+
+def waitlisted_count(*, since: date) -> int:
+    """Children waiting for a place from `since` on (one query)."""
+    return Booking.objects.filter(status=BookingStatus.WAITLISTED, date__gte=since).count()
+
+
 def day_counter(activity: Activity, day: date) -> ActivityDay | None:
     return ActivityDay.objects.filter(activity=activity, date=day).first()
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role, has_role
-from espace_citoyen.backoffice.access import agent_required
+from espace_citoyen.backoffice.access import agent_required, may_open
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response, render_pdf
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
@@ -63,7 +63,15 @@ TABS = [
 def family_search(request):
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.family_search(query) if query else []
-    return render(request, "backoffice/families/search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "backoffice/families/search.html",
+        {
+            "query": query,
+            "results": results,
+            "may_create": may_open(request.user, "backoffice:family_create"),
+        },
+    )
 
 
 @require_safe
