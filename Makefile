@@ -60,8 +60,8 @@ check: $(VENV)/.installed ## Django's deployment checks with production-like set
 bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL on 127.0.0.1)
 	$(MAKE) bench-rush
 
-bench-rush: $(VENV)/.installed-dev ## Holiday rush: RUSH_FAMILIES (500) families book one scarce week at once (gunicorn + PostgreSQL)
-	$(PY) bench/rush.py
+bench-rush: $(VENV)/.installed-dev ## Opening day: RUSH_FAMILIES (2500) families book one scarce week, open-loop (gunicorn + PostgreSQL)
+	$(PY) bench/opening.py
 
 lock: ## Re-pin requirements from a fresh environment (after editing pyproject.toml)
 	rm -rf /tmp/ec-lock && $(PYTHON) -m venv /tmp/ec-lock

@@ -20,16 +20,15 @@ from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentS
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.access import family_for_request
-from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.families.selectors import child_of_user
 
 
 def _child_of(request, pk: int):
-    """One of the user's children; another family's child is a 404."""
-    family = family_for_user(request.user)
-    child = family and next((c for c in family.children.all() if c.pk == pk), None)
-    if not child:
+    """One of the user's children (one query); another family's child is a 404."""
+    child = child_of_user(request.user, pk)
+    if child is None:
         raise Http404
-    return family, child
+    return child
 
 
 def enrolment_detail_context(demarche, agent: bool) -> dict:
@@ -171,7 +170,7 @@ def _month_page(
 @login_required
 @require_safe
 def child_month(request, child_id: int):
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     if not request.GET.get("mois"):
         calendar = selectors.child_first_month(child, timezone.localdate())
         return _month_page(request, child, calendar.year, calendar.month, calendar=calendar)
@@ -197,7 +196,7 @@ def _back_to_day(child, activity: Activity, day: date):
 @require_POST
 def child_book(request, child_id: int):
     """Add or cancel one day (a button of the month calendar)."""
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     form = forms.DayForm(request.POST)
     if not form.is_valid():
         year, month = _month_param(request.POST.get("mois"))
@@ -249,7 +248,7 @@ def child_book(request, child_id: int):
 @require_POST
 def child_book_week(request, child_id: int):
     """Book a whole holiday week."""
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
         year, month = _month_param(request.POST.get("mois"))
@@ -347,7 +346,7 @@ def template_change(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def child_feed(request, child_id: int):
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(child=child)

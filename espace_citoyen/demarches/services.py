@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
-from espace_citoyen.core.services import counter_next
+from espace_citoyen.core.services import sequence_next
 from espace_citoyen.demarches.models import Demarche, DemarcheEvent, EventKind
 from espace_citoyen.demarches.registry import demarche_type, owner_kind
 from espace_citoyen.demarches.rules import Status, can_move, family_is_told, is_open
 
 
 def _reference(year: int) -> str:
-    return f"D-{year}-{counter_next(name='demarche', year=year):06d}"
+    return f"D-{year}-{sequence_next(name='demarche', year=year):06d}"
 
 
 def _notify_family(demarche: Demarche, *, message: str = "") -> None:

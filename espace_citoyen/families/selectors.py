@@ -35,6 +35,14 @@ def family_for_user(user) -> Family | None:
     return family
 
 
+def child_of_user(user, pk: int) -> Child | None:
+    """One child of a family the account is a guardian of, in one query (the pages and
+    the bookings of one child need nothing else of the family); None otherwise."""
+    if not user.is_authenticated:
+        return None
+    return Child.objects.filter(pk=pk, family__guardians__user=user).first()
+
+
 def family_get(pk: int) -> Family | None:
     return (
         Family.objects.filter(pk=pk)

@@ -138,6 +138,19 @@ class Teleservice(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from espace_citoyen.portal.selectors import catalogue_cache_clear
+
+        catalogue_cache_clear()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from espace_citoyen.portal.selectors import catalogue_cache_clear
+
+        catalogue_cache_clear()
+        return result
+
 
 class AccessibilityAudit(models.Model):
     """An RGAA 4.1 audit grid as published (docs/accessibility/audit.json), recorded by
