@@ -231,6 +231,16 @@ def in_window(day: date, start: date | None, end: date | None) -> bool:
     return start is not None and end is not None and start <= day <= end
 
 
+def attendance_day_problem(day: date, today: date) -> str | None:
+    """Presence is recorded on the day or after it, never ahead (billing reads it)."""
+    if day > today:
+        return _(
+            "Le pointage du %(day)s se fera ce jour-là : on ne peut pas noter la présence "
+            "d'un jour à venir."
+        ) % {"day": day_label(day)}
+    return None
+
+
 def certificate_in_time(*, absent_on: date, received_at: datetime, delay_hours: int) -> bool:
     """A medical certificate justifies an absence when it arrives at most `delay_hours`
     after the end of the day of absence (local, naive datetimes)."""

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.activities import forms, rules, selectors, services
 from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
@@ -41,7 +41,7 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 @family_required
 def home(request, *, family: Family):
     enrolments = selectors.enrolments_of_family(family)
@@ -65,7 +65,7 @@ def _activity_label(activity: Activity) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def enrol(request, *, family: Family):
     child_id = request.POST.get("child") or request.GET.get("enfant")
@@ -147,8 +147,10 @@ def _month_param(value: str | None) -> tuple[int, int]:
     return today.year, today.month
 
 
-def _month_page(request, child, year: int, month: int, *, error: str = "", status: int = 200):
-    calendar = selectors.child_month(child, year, month)
+def _month_page(
+    request, child, year: int, month: int, *, error: str = "", status: int = 200, calendar=None
+):
+    calendar = calendar or selectors.child_month(child, year, month)
     return render(
         request,
         "activities/month.html",
@@ -163,9 +165,12 @@ def _month_page(request, child, year: int, month: int, *, error: str = "", statu
 
 
 @login_required
-@require_GET
+@require_safe
 def child_month(request, child_id: int):
     child = _child_of(request, child_id)
+    if not request.GET.get("mois"):
+        calendar = selectors.child_first_month(child, timezone.localdate())
+        return _month_page(request, child, calendar.year, calendar.month, calendar=calendar)
     year, month = _month_param(request.GET.get("mois"))
     return _month_page(request, child, year, month)
 
@@ -279,7 +284,7 @@ def child_book_week(request, child_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def template_change(request, pk: int, *, family: Family):
     enrolment = selectors.enrolment_get_for_family(family, pk)
@@ -334,7 +339,7 @@ def template_change(request, pk: int, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_feed(request, child_id: int):
     child = _child_of(request, child_id)
     if request.method == "POST":
@@ -356,7 +361,7 @@ def child_feed(request, child_id: int):
     return render(request, "activities/feed.html", {"child": child, "feed": feed, "url": url})
 
 
-@require_GET
+@require_safe
 def feed(request, token: str):
     """The iCal feed: no login (calendar apps cannot log in), the token is the secret."""
     child, bookings = selectors.feed_bookings(token)

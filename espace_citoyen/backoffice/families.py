@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role, has_role
-from espace_citoyen.backoffice.access import agent_required
+from espace_citoyen.backoffice.access import agent_required, may_open
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response, render_pdf
 from espace_citoyen.demarches.models import Demarche
@@ -60,15 +60,23 @@ TABS = [
 ]
 
 
-@require_GET
+@require_safe
 @agent_required(*SEEING)
 def family_search(request):
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.family_search(query) if query else []
-    return render(request, "backoffice/families/search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "backoffice/families/search.html",
+        {
+            "query": query,
+            "results": results,
+            "may_create": may_open(request.user, "backoffice:family_create"),
+        },
+    )
 
 
-@require_GET
+@require_safe
 @agent_required(*SEEING)
 def family_sheet(request, pk: int):
     family = selectors.family_sheet(pk)
@@ -105,7 +113,7 @@ DeskChildFormSet = djforms.formset_factory(
 )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @agent_required(Role.GUICHET)
 def family_create(request):
     data = request.POST or None
@@ -205,7 +213,7 @@ class DocumentCheckForm(djforms.Form):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(*CHECKING)
 def documents_to_check(request):
     documents = (
@@ -253,7 +261,7 @@ def document_check(request, pk: int):
     return redirect("backoffice:documents_to_check")
 
 
-@require_GET
+@require_safe
 @agent_required(*SEEING)
 def document_file(request, pk: int):
     document = Document.objects.filter(pk=pk).first()

@@ -75,7 +75,15 @@ class EmergencyForm(forms.Form):
 
 
 class FamilyAddressStepForm(AddressForm, EmergencyForm):
-    pass
+    """The family's address, then (under its own heading) the emergency contact."""
+
+    field_order = [*AddressForm.base_fields, *EmergencyForm.base_fields]
+
+    def address_fields(self) -> list:
+        return [self[name] for name in AddressForm.base_fields]
+
+    def emergency_fields(self) -> list:
+        return [self[name] for name in EmergencyForm.base_fields]
 
 
 # The input purposes (HTML autofill tokens) of the fields about the user (WCAG 1.3.5).

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -21,7 +21,7 @@ from espace_citoyen.families.registry import card_notices, card_services
 
 
 @login_required
-@require_GET
+@require_safe
 def card(request):
     """Carte famille / Inscriptions: the entry paths, or the card's home."""
     family = selectors.family_for_user(request.user)
@@ -76,7 +76,7 @@ def activate(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lost_code(request):
     """Path 3: « j'ai une carte famille mais je ne connais pas mon code d'activation »."""
     if selectors.family_for_user(request.user):
@@ -93,7 +93,7 @@ def lost_code(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def lost_code_sent(request):
     return render(request, "families/lost_code_sent.html")
 
@@ -102,7 +102,7 @@ def lost_code_sent(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request, step: str = "adresse"):
     if step not in wizard.STEP_KEYS:
         raise Http404
@@ -202,7 +202,7 @@ def _summary(draft) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 @family_required
 def data(request, *, family: Family):
     return render(
@@ -236,7 +236,7 @@ def _child_of(request, pk: int) -> Child:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guardian_edit(request, pk: int):
     guardian = _guardian_of(request, pk)
     form = forms.GuardianForm(
@@ -265,7 +265,7 @@ def guardian_edit(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def guardian_add(request, *, family: Family):
     form = forms.GuardianForm(request.POST or None, initial={"parental_authority": True})
@@ -289,7 +289,7 @@ def guardian_add(request, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_edit(request, pk: int):
     child = _child_of(request, pk)
     identity = forms.ChildIdentityForm(request.POST or None, instance=child, prefix="identite")
@@ -317,7 +317,7 @@ def child_edit(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def child_add(request, *, family: Family):
     identity = forms.ChildIdentityForm(
@@ -348,7 +348,7 @@ def child_add(request, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def person_edit(request, pk: int | None = None, *, family: Family):
     person = None
@@ -372,7 +372,7 @@ def person_edit(request, pk: int | None = None, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def emergency_edit(request, *, family: Family):
     form = forms.EmergencyForm(
@@ -397,7 +397,7 @@ def emergency_edit(request, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def address_change(request, *, family: Family):
     form = forms.AddressChangeForm(request.POST or None, request.FILES or None)
@@ -430,7 +430,7 @@ def address_change(request, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def documents(request, *, family: Family):
     children = list(family.children.all())
@@ -459,7 +459,7 @@ def documents(request, *, family: Family):
 
 
 @login_required
-@require_GET
+@require_safe
 def document_file(request, pk: int):
     family = selectors.family_for_user(request.user)
     document = Document.objects.filter(pk=pk, family=family).first() if family else None

@@ -15,7 +15,7 @@ class PricingConfig(AppConfig):
             card_notice_register,
             card_service_register,
         )
-        from espace_citoyen.pricing import details, services
+        from espace_citoyen.pricing import details, selectors, services
 
         type_register(
             DemarcheType(
@@ -60,6 +60,7 @@ class PricingConfig(AppConfig):
                 "Déclarations de revenus à valider",
                 "backoffice:pricing_declarations",
                 "Vérifier les justificatifs, valider ou corriger le quotient familial.",
+                count=lambda agent: selectors.declarations_queue().count(),
             ),
             Screen(
                 Role.REGIE,

@@ -9,6 +9,8 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from espace_citoyen.activities.models import Enrolment as ActivityEnrolment
+from espace_citoyen.activities.models import EnrolmentStatus
 from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.audit.selectors import audit_in
 from espace_citoyen.demarches.rules import OPEN_STATUSES
@@ -23,6 +25,7 @@ from espace_citoyen.pricing.models import (
     TariffBracket,
     TariffGrid,
 )
+from espace_citoyen.schooling.models import Enrolment as SchoolEnrolment
 
 # --- the family's quotient --------------------------------------------------------------------
 
@@ -189,6 +192,7 @@ def personal_rates(family: Family, *, today: date, max_changes: int = 3) -> Pers
     records = quotient_history(family)
     resident = family_is_resident(family)
     pai_children = [child for child in family.children.all() if child.has_pai]
+    attending = _children_attending(family)
     current = quotient_on(records, today)
     upcoming = quotients_upcoming(records, today)
     periscolaire, extrascolaire = [], []
@@ -203,6 +207,7 @@ def personal_rates(family: Family, *, today: date, max_changes: int = 3) -> Pers
                 line.pai = [
                     (child, rules.unit_price(rule, qf, resident=resident, pai=True))
                     for child in pai_children
+                    if attending.may_attend(entry.activity, child.pk)
                 ]
         change_days = sorted(
             {g.valid_from for g in entry.starting_after(today)}
@@ -236,6 +241,41 @@ def personal_rates(family: Family, *, today: date, max_changes: int = 3) -> Pers
         resident=resident,
         periscolaire=periscolaire,
         extrascolaire=extrascolaire,
+    )
+
+
+@dataclass
+class _Attending:
+    """Which children of a family go to which activity or school."""
+
+    activities: set[tuple[int, int]]  # (activity, child)
+    schools: set[tuple[int, int, int]]  # (school year, school, child)
+
+    def may_attend(self, activity, child_id: int) -> bool:
+        """A school's activity (its canteen) is for the children enrolled in it or at
+        the school that year; an activity without a school, for every child."""
+        if not activity.school_id:
+            return True
+        return (activity.pk, child_id) in self.activities or (
+            activity.school_year_id,
+            activity.school_id,
+            child_id,
+        ) in self.schools
+
+
+def _children_attending(family: Family) -> _Attending:
+    """Two queries, whatever the number of children."""
+    return _Attending(
+        activities=set(
+            ActivityEnrolment.objects.filter(
+                family=family, status__in=[EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED]
+            ).values_list("activity_id", "child_id")
+        ),
+        schools=set(
+            SchoolEnrolment.objects.filter(family=family, active=True).values_list(
+                "school_year_id", "school_id", "child_id"
+            )
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -19,7 +19,7 @@ from espace_citoyen.pricing import api_particulier, forms, rules, selectors, ser
 
 
 @login_required
-@require_GET
+@require_safe
 @family_required
 def declare(request, *, family: Family):
     """The choice of the way to declare, with the family's current QF and any pending
@@ -81,7 +81,7 @@ def _declaration_page(request, form_class, submit, *, title, intro, family: Fami
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_caf(request):
     return _declaration_page(
         request,
@@ -98,7 +98,7 @@ def declare_caf(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_tax(request):
     return _declaration_page(
         request,
@@ -121,7 +121,7 @@ def declare_tax(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def declare_api(request, *, family: Family):
     """With the family's consent, the QF is read from the CAF or the MSA."""
@@ -174,7 +174,7 @@ def declare_api(request, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def declare_none(request, *, family: Family):
     """« Je ne déclare pas mes revenus »: the highest rate from next month."""
@@ -237,7 +237,7 @@ def declaration_document(request, *, family: Family):
 
 
 @login_required
-@require_GET
+@require_safe
 @family_required
 def my_rates(request, *, family: Family):
     today = timezone.localdate()
@@ -256,7 +256,7 @@ def my_rates(request, *, family: Family):
 # --- public: simulator and grids -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def simulator(request):
     """Anyone, logged in or not: activity + QF (+ resident) → the price, explained."""
     today = timezone.localdate()
@@ -292,7 +292,7 @@ def simulator(request):
     )
 
 
-@require_GET
+@require_safe
 def grids(request):
     today = timezone.localdate()
     entries = [

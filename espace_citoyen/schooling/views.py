@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -27,7 +27,7 @@ from espace_citoyen.schooling.models import Derogation, Enrolment
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def enrol(request, *, family: Family):
     today = timezone.localdate()
@@ -116,7 +116,7 @@ def enrol(request, *, family: Family):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @family_required
 def derogation(request, *, family: Family):
     all_enrolments = selectors.enrolments_of_family(family)
@@ -201,7 +201,7 @@ def _demarche_of(request, reference: str) -> tuple:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def documents(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
     form_class = PaperForm if derogation is None else DerogationPaperForm
@@ -234,7 +234,7 @@ def documents(request, reference: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def certificate(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
     if derogation is not None or not enrolment.certificate_available:

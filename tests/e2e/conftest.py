@@ -231,4 +231,5 @@ def login(page, email: str, password: str | None = None) -> None:
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe (obligatoire)").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/mon-espace/")
+    # Parents land on « Mon espace », agents on the back-office.
+    page.wait_for_url(re.compile(r".*/(mon-espace|backoffice)/$"))

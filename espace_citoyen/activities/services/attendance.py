@@ -25,10 +25,18 @@ from espace_citoyen.families.models import Child, Document, DocumentKind, Docume
 CERTIFICATE_DELAY_HOURS = settings.ACTIVITIES_CERTIFICATE_DELAY_HOURS
 
 
+def _check_not_ahead(day: date) -> None:
+    problem = rules.attendance_day_problem(day, timezone.localdate())
+    if problem:
+        raise ApplicationError(problem, field="date")
+
+
 @transaction.atomic
 def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], agent: User) -> int:
     """Record present / absent for children of the day's register; returns how many
-    lines were written. Children neither booked nor already on the register are refused."""
+    lines were written. Children neither booked nor already on the register are refused,
+    and so is a day to come."""
+    _check_not_ahead(day)
     bookings = {
         booking.child_id: booking
         for booking in Booking.objects.filter(
@@ -104,6 +112,7 @@ def attendance_add_unbooked(
 ) -> Attendance:
     """A child enrolled in the activity, present without booking: recorded as such
     (billed with the surcharge)."""
+    _check_not_ahead(day)
     if not Enrolment.objects.filter(
         child=child, activity=activity, status=EnrolmentStatus.ACCEPTED
     ).exists():

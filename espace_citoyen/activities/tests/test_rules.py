@@ -265,3 +265,13 @@ def test_ics_reads_back_and_folds_lines_at_75_octets(text):
     (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert str(event["SUMMARY"]) == text
     assert event.decoded("DTSTART") == date(2026, 12, 1)
+
+
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    delta=st.integers(-400, 400),
+)
+def test_presence_is_recorded_on_the_day_or_after_never_ahead(day, delta):
+    today = day + timedelta(days=delta)
+    problem = rules.attendance_day_problem(day, today)
+    assert (problem is None) == (day <= today)

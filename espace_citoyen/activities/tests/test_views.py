@@ -243,6 +243,11 @@ def test_ical_feed_is_private_and_revocable(client, citizen_client, child, lunch
     body = feed.content.decode()
     assert "DTSTART;VALUE=DATE:20261130" in body
     assert "SUMMARY:Léa — Restauration scolaire Jean-Jaurès" in body
+    # Calendar apps check the address with HEAD first: same answer, no body.
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head["Content-Type"].startswith("text/calendar")
+    assert head.content == b""
     citizen_client.post(MONTH.format(child.pk) + "agenda/", {"action": "renew"})
     assert client.get(path).status_code == 404
 
@@ -352,3 +357,28 @@ def test_a_week_unit_is_for_the_holiday_centre_only(db):
     cannot be set to « semaine »."""
     with pytest.raises(ValidationError, match="se réserve à la semaine"):
         activity_create(kind=ActivityKind.LUNCH, unit=Unit.WEEK)
+
+
+def test_the_calendar_opens_at_the_first_open_day_with_the_past_folded(
+    citizen_client, child, lunch, enrolled, _now
+):
+    """On Thursday 26 November the calendar starts at Monday 30, the first day that can
+    still be booked; the days before are folded. On Friday 27 afternoon nothing of
+    November can change any more: the calendar opens on December."""
+    text = visible_text(citizen_client.get(MONTH.format(child.pk)))
+    assert "Calendrier de Léa" in text and "novembre 2026" in text
+    folded, _sep, shown = text.partition("Réservations de Léa, novembre 2026")
+    assert "Jours passés ou qui ne peuvent plus être modifiés (20)" in folded
+    assert "lundi 2 novembre 2026" in folded
+    assert "jeudi 26 novembre 2026" in folded
+    assert "jeudi 26 novembre 2026" not in shown
+    assert shown.index("lundi 30 novembre 2026") < shown.index("Réserver")
+    # Another month asked for by its address is shown as it is.
+    assert "Jours passés" not in visible_text(
+        citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12")
+    )
+    _now.move_to(datetime(2026, 11, 27, 14, 0, tzinfo=PARIS))
+    citizen_client.force_login(child.family.guardians.first().user)
+    text = visible_text(citizen_client.get(MONTH.format(child.pk)))
+    assert "Calendrier de Léa Martin — décembre 2026" in text
+    assert "Réservations de Léa, décembre 2026 Jour Restauration scolaire Jean-Jaurès" in text

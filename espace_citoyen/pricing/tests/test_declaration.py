@@ -305,3 +305,28 @@ def test_born_in_france_needs_the_commune_code(citizen_client, family, api):
     )
     assert "Indiquez le code INSEE de votre commune de naissance" in page_text(response)
     assert api.requests == []
+
+
+def test_the_income_form_shows_every_error_at_once(citizen_client, family):
+    """Negative income, zero parts and a text file: the three messages on one page, the
+    figures kept, nothing saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def fake():
+        return SimpleUploadedFile("avis.pdf", b"juste du texte", "application/pdf")
+
+    response = citizen_client.post(
+        reverse("pricing:declare_tax"),
+        {"year": "2025", "income": "-1200", "parts": "0", "document": fake()},
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Le revenu fiscal de référence ne peut pas être négatif" in page
+    assert "Le nombre de parts ne peut pas être nul" in page
+    assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG" in page
+    assert 'value="-1200"' in page
+    assert not Demarche.objects.exists()
+    response = citizen_client.post(reverse("pricing:declare_caf"), {"qf": "-5", "document": fake()})
+    page = page_text(response)
+    assert "Le quotient familial ne peut pas être négatif" in page
+    assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG" in page
