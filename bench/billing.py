@@ -97,8 +97,9 @@ def seed(children_count: int) -> dict:
                 name=f"École {index + 1}", kind="elementaire", levels=["CP", "CE1"]
             )
             for kind, bucket in ((ActivityKind.LUNCH, canteens), (ActivityKind.EVENING, evenings)):
+                label = "Restauration" if kind == ActivityKind.LUNCH else "Accueil du soir"
                 activity = Activity.objects.create(
-                    name=f"{'Restauration' if kind == ActivityKind.LUNCH else 'Accueil du soir'} {index + 1}",
+                    name=f"{label} {index + 1}",
                     kind=kind,
                     school_year=year,
                     school=school,
@@ -342,8 +343,10 @@ def measure(months: list[date]) -> dict:
     with connection.cursor() as cursor:
         for month in months:
             cursor.execute(
-                "SELECT (SELECT count(*) FROM activities_booking WHERE date BETWEEN %(s)s AND %(e)s)"
-                " + (SELECT count(*) FROM activities_attendance WHERE date BETWEEN %(s)s AND %(e)s)",
+                "SELECT (SELECT count(*) FROM activities_booking"
+                " WHERE date BETWEEN %(s)s AND %(e)s)"
+                " + (SELECT count(*) FROM activities_attendance"
+                " WHERE date BETWEEN %(s)s AND %(e)s)",
                 {"s": month, "e": rules.month_end(month)},
             )
             rows_by_month[month] = cursor.fetchone()[0]
@@ -461,8 +464,10 @@ def main() -> int:
         total_s = r["first_s"] + r["rest_s"]
         ratio = total_s / r["raw_all_s"] if r["raw_all_s"] else float("inf")
         print(
-            f"| {size:,} | {r['rows_all']:,} | {r['first_s']:.1f} s ({r['first_invoices']:,} factures) | "
-            f"{r['rows_all'] / total_s:,.0f} | {r['rest_s']:.1f} s ({r['rest_invoices']:,} factures) | "
+            f"| {size:,} | {r['rows_all']:,} | "
+            f"{r['first_s']:.1f} s ({r['first_invoices']:,} factures) | "
+            f"{r['rows_all'] / total_s:,.0f} | "
+            f"{r['rest_s']:.1f} s ({r['rest_invoices']:,} factures) | "
             f"{r['child_months']:,} en {total_s:.1f} s | {r['raw_all_s']:.1f} s | {ratio:.1f}× | "
             f"{r['peak_rss_mb']:.0f} Mo |".replace(",", " ")
         )
