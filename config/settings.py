@@ -287,5 +287,12 @@ SIMULATED_BANK_KEY = env_str("SIMULATED_BANK_KEY")
 # A payment still waiting for the bank's word is asked again after this delay, where the
 # backend can be asked (PayFiP); without an answer after PAYMENT_PENDING_MAX_HOURS it is
 # closed as abandoned (a later verified notification still records it).
+# Where the browser is sent to pay: the form that starts a payment redirects there, so the
+# Content-Security-Policy's form-action must allow it (PayFiP's by default).
+PAYMENT_SERVICE_ORIGINS = env_list(
+    "PAYMENT_SERVICE_ORIGINS",
+    "https://www.payfip.gouv.fr" if PAYMENT_BACKEND == "payfip_ws" else "",
+)
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PAYMENT_SERVICE_ORIGINS
 PAYMENT_CHECK_AFTER_MINUTES = env_int("PAYMENT_CHECK_AFTER_MINUTES", 20)
 PAYMENT_PENDING_MAX_HOURS = env_int("PAYMENT_PENDING_MAX_HOURS", 48)

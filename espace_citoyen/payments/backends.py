@@ -135,5 +135,18 @@ def paid_amount(kind: str, bank_data: dict) -> Decimal | None:
     return amount / 100 if field.in_cents else amount
 
 
+# Where a verified response repeats the portal's own reference, for a second check.
+REFERENCE_FIELDS = {simulated.KIND: "transaction_id", PAYFIP: "refdet"}
+
+
+def bank_reference(kind: str, bank_data: dict) -> str | None:
+    """The portal's reference as the bank repeats it; None where the backend does not."""
+    name = REFERENCE_FIELDS.get(kind)
+    if name is None or not isinstance(bank_data, dict):
+        return None
+    value = _single(bank_data.get(name))
+    return "" if value is None else str(value)
+
+
 def to_cents(amount: Decimal) -> int:
     return int((Decimal(amount) * 100).to_integral_value())
