@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "espace_citoyen.schooling",
     "espace_citoyen.activities",
     "espace_citoyen.pricing",
+    "espace_citoyen.billing",
     "espace_citoyen.payments",
     "espace_citoyen.backoffice",
 ]

@@ -1,0 +1,320 @@
+"""What a month bills, family by family: reads bookings, attendance, enrolments (from
+activities) and the QF and grids in force each day (from pricing), and turns them into
+invoice drafts with the domain rules. Shared by the preview and the run; writes nothing.
+
+Families are read in chunks with a fixed number of queries per chunk, so memory stays
+flat in the number of families and the run's speed does not depend on their size."""
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from espace_citoyen.activities.models import (
+    Activity,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Enrolment,
+    EnrolmentStatus,
+)
+from espace_citoyen.billing import rules
+from espace_citoyen.billing.models import Invoice, InvoiceKind, InvoiceLine
+from espace_citoyen.families.models import Child, Family, Guardian
+from espace_citoyen.portal.selectors import commune_get
+from espace_citoyen.pricing import rules as pricing_rules
+from espace_citoyen.pricing.models import FamilyQuotient, TariffBracket, TariffGrid
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    code: str  # no_qf, unbooked, no_enrolment, no_grid
+    family_id: int
+    text: str
+
+
+@dataclass
+class FamilyDraft:
+    family_id: int
+    family_number: str
+    payer_name: str
+    payer_address: str
+    emails: list[str]
+    lines: list[rules.LineDraft] = field(default_factory=list)
+    child_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def total(self):
+        return rules.total_of(line.amount for line in self.lines)
+
+
+class Catalogue:
+    """Activities and their grids over the month (read once per run)."""
+
+    def __init__(self, month: date):
+        start, end = month, rules.month_end(month)
+        self.activities = {a.pk: a for a in Activity.objects.select_related("school")}
+        grids = (
+            TariffGrid.objects.filter(valid_from__lte=end)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+            .order_by("activity_id", "valid_from")
+        )
+        brackets = defaultdict(list)
+        for bracket in TariffBracket.objects.filter(grid__in=grids).order_by("qf_min"):
+            brackets[bracket.grid_id].append(bracket)
+        self.grids: dict[int, list[tuple[TariffGrid, pricing_rules.GridRule]]] = defaultdict(list)
+        for grid in grids:
+            self.grids[grid.activity_id].append((grid, grid.as_rule(brackets[grid.pk])))
+        self.postal_codes = commune_get().postal_codes
+        self._prices: dict[tuple, rules.LinePrice] = {}
+
+    def grid_on(self, activity_id: int, day: date):
+        for grid, rule in self.grids.get(activity_id, ()):
+            if grid.applies_on(day):
+                return grid, rule
+        return None
+
+    def service(self, activity_id: int) -> str:
+        activity = self.activities[activity_id]
+        place = activity.place
+        return (
+            f"{activity.name} — {place}" if place and place not in activity.name else activity.name
+        )
+
+    def site(self, activity_id: int) -> str:
+        return self.activities[activity_id].place or _("Sans lieu")
+
+    def price(self, grid, rule, qf, *, resident, pai, unbooked) -> rules.LinePrice:
+        key = (grid.pk, qf, resident, pai, unbooked)
+        price = self._prices.get(key)
+        if price is None:
+            computed = pricing_rules.unit_price(
+                rule, qf, resident=resident, pai=pai, unbooked=unbooked
+            )
+            price = self._prices[key] = rules.LinePrice(computed.amount, computed.explanation)
+        return price
+
+
+def families_to_bill(month: date) -> list[int]:
+    """Ids of the families with a booking or an attendance in the month."""
+    start, end = month, rules.month_end(month)
+    booked = Booking.objects.filter(
+        date__range=(start, end), status=BookingStatus.CONFIRMED
+    ).values_list("family_id", flat=True)
+    present = Attendance.objects.filter(date__range=(start, end), present=True).values_list(
+        "child__family_id", flat=True
+    )
+    return sorted(set(booked.distinct()) | set(present.distinct()))
+
+
+def billed_days(family_ids: Sequence[int], month: date) -> set[tuple[int, int, date]]:
+    """(child, activity, day) already on an invoice of the month and not credited."""
+    lines = InvoiceLine.objects.filter(
+        invoice__family_id__in=family_ids,
+        invoice__month=month,
+        invoice__kind=InvoiceKind.INVOICE,
+    ).values_list("id", "child_id", "activity_id", "days")
+    credited = set(
+        InvoiceLine.objects.filter(
+            invoice__family_id__in=family_ids,
+            invoice__month=month,
+            invoice__kind=InvoiceKind.CREDIT_NOTE,
+        ).values_list("corrects_line_id", flat=True)
+    )
+    return {
+        (child_id, activity_id, date.fromisoformat(day))
+        for line_id, child_id, activity_id, days in lines
+        if line_id not in credited
+        for day in days
+    }
+
+
+def _payers(family_ids: Sequence[int]) -> dict[int, tuple[str, str, list[str]]]:
+    by_family: dict[int, list[Guardian]] = defaultdict(list)
+    for guardian in Guardian.objects.filter(family_id__in=family_ids).only(
+        "family_id", "civility", "first_name", "last_name", "email", "is_payer", "position"
+    ):
+        by_family[guardian.family_id].append(guardian)
+    result = {}
+    for family_id, guardians in by_family.items():
+        guardians.sort(key=lambda g: (not g.is_payer, g.position, g.pk))
+        payer = guardians[0]
+        emails = sorted({g.email for g in guardians if g.email})
+        result[family_id] = (payer.formal_name, payer, emails)
+    return result
+
+
+def drafts_for(
+    family_ids: Sequence[int], month: date, catalogue: Catalogue, anomalies: list[Anomaly]
+) -> Iterator[FamilyDraft]:
+    """The invoice drafts of `family_ids` for `month`, without what is already billed.
+    Fixed number of queries whatever the number of families (one chunk)."""
+    start, end = month, rules.month_end(month)
+    families = {
+        f.pk: f
+        for f in Family.objects.filter(pk__in=family_ids).only(
+            "number",
+            "address_line1",
+            "address_line2",
+            "postal_code",
+            "city",
+            "address_validated_on",
+        )
+    }
+    children = {
+        c.pk: c
+        for c in Child.objects.filter(family_id__in=family_ids).only(
+            "family_id", "first_name", "last_name", "has_pai", "birth_date"
+        )
+    }
+    payers = _payers(family_ids)
+    quotients: dict[int, list[FamilyQuotient]] = defaultdict(list)
+    for record in (
+        FamilyQuotient.objects.filter(family_id__in=family_ids, starts_on__lte=end)
+        .filter(Q(ends_before__isnull=True) | Q(ends_before__gt=start))
+        .only("family_id", "qf", "starts_on", "ends_before")
+    ):
+        quotients[record.family_id].append(record)
+    enrolled = set(
+        Enrolment.objects.filter(
+            family_id__in=family_ids, status=EnrolmentStatus.ACCEPTED
+        ).values_list("child_id", "activity_id")
+    )
+    booked: dict[tuple[int, int, date], int] = {}
+    for child_id, activity_id, day, family_id in Booking.objects.filter(
+        family_id__in=family_ids, date__range=(start, end), status=BookingStatus.CONFIRMED
+    ).values_list("child_id", "activity_id", "date", "family_id"):
+        booked[(child_id, activity_id, day)] = family_id
+    attendance = {
+        (child_id, activity_id, day): (present, justified)
+        for child_id, activity_id, day, present, justified in Attendance.objects.filter(
+            child__family_id__in=family_ids, date__range=(start, end)
+        ).values_list("child_id", "activity_id", "date", "present", "justified")
+    }
+    already = billed_days(family_ids, month)
+
+    units: dict[int, list[rules.Unit]] = defaultdict(list)
+    for key, family_id in booked.items():
+        present, justified = attendance.get(key, (None, False))
+        kind = rules.billable_kind(booked=True, present=present, justified=justified)
+        if kind and key not in already:
+            units[family_id].append(rules.Unit(key[0], key[1], key[2], kind))
+    for key, (present, _justified) in attendance.items():
+        if present and key not in booked and key not in already:
+            child = children.get(key[0])
+            if child is None:
+                continue
+            units[child.family_id].append(rules.Unit(key[0], key[1], key[2], rules.UNBOOKED))
+
+    for family_id in sorted(units):
+        family = families[family_id]
+        payer_name, payer, emails = payers.get(family_id, (family.number, None, []))
+        resident = pricing_rules.is_resident(
+            postal_code=family.postal_code,
+            address_validated=family.address_validated_on is not None,
+            commune_codes=catalogue.postal_codes,
+        )
+        records = quotients.get(family_id, [])
+        noted: set[tuple[str, int | None]] = set()
+
+        def note(code: str, text: str, key=None, family_id=family_id, noted=noted):
+            if (code, key) not in noted:
+                noted.add((code, key))
+                anomalies.append(Anomaly(code, family_id, text))
+
+        def qf_on(day: date, records=records):
+            for record in records:
+                if record.starts_on <= day and (
+                    record.ends_before is None or day < record.ends_before
+                ):
+                    return record.qf, True
+            return None, False
+
+        def price_of(unit: rules.Unit, resident=resident, note=note, qf_on=qf_on):
+            found = catalogue.grid_on(unit.activity_id, unit.day)
+            grid, rule = found
+            qf, _declared = qf_on(unit.day)
+            if qf is None and resident:
+                note("no_qf", _("Famille sans quotient familial : tarif le plus élevé."))
+            child = children[unit.child_id]
+            return catalogue.price(
+                grid,
+                rule,
+                qf,
+                resident=resident,
+                pai=child.has_pai,
+                unbooked=unit.kind == rules.UNBOOKED,
+            )
+
+        priced = []
+        for unit in units[family_id]:
+            if catalogue.grid_on(unit.activity_id, unit.day) is None:
+                note(
+                    "no_grid",
+                    _("%(service)s : aucune grille tarifaire le %(day)s, jour non facturé.")
+                    % {
+                        "service": catalogue.service(unit.activity_id),
+                        "day": f"{unit.day:%d/%m/%Y}",
+                    },
+                    key=unit.activity_id,
+                )
+                continue
+            if unit.kind == rules.UNBOOKED:
+                note(
+                    "unbooked",
+                    _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
+                    % {
+                        "child": children[unit.child_id].full_name,
+                        "day": f"{unit.day:%d/%m/%Y}",
+                        "service": catalogue.activities[unit.activity_id].name,
+                    },
+                    key=hash(unit),
+                )
+            if (unit.child_id, unit.activity_id) not in enrolled:
+                note(
+                    "no_enrolment",
+                    _("%(child)s : facturé sans inscription acceptée à %(service)s.")
+                    % {
+                        "child": children[unit.child_id].full_name,
+                        "service": catalogue.activities[unit.activity_id].name,
+                    },
+                    key=(unit.child_id, unit.activity_id).__hash__(),
+                )
+            priced.append(unit)
+        lines = rules.build_lines(
+            priced,
+            price_of,
+            child_order=lambda child_id: (children[child_id].birth_date, child_id),
+            activity_order=lambda activity_id: (
+                catalogue.activities[activity_id].kind,
+                catalogue.activities[activity_id].name,
+                activity_id,
+            ),
+        )
+        if not lines:
+            continue
+        yield FamilyDraft(
+            family_id=family_id,
+            family_number=family.number,
+            payer_name=payer_name,
+            payer_address="\n".join(family.address_lines),
+            emails=emails,
+            lines=lines,
+            child_names={line.child_id: children[line.child_id].full_name for line in lines},
+        )
+
+
+def child_names(child_ids) -> dict[int, str]:
+    return {
+        c.pk: c.full_name
+        for c in Child.objects.filter(pk__in=set(child_ids)).only("first_name", "last_name")
+    }
+
+
+def invoices_of_month_exist(regie_id: int, month: date) -> bool:
+    return Invoice.objects.filter(regie_id=regie_id, month=month, kind=InvoiceKind.INVOICE).exists()
