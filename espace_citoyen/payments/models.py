@@ -136,6 +136,9 @@ class TransactionInvoice(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.transaction_id} → {self.invoice_id}: {self.amount_due}"
+
 
 class EventKind(models.TextChoices):
     STARTED = "debut", _("Paiement commencé")

@@ -24,9 +24,11 @@ def transaction_for_family(family, reference: str) -> PaymentTransaction | None:
     """One of the family's transactions (None for anyone else's)."""
     if family is None:
         return None
-    return _with_invoices(PaymentTransaction.objects.filter(family=family)).filter(
-        reference=reference
-    ).first()
+    return (
+        _with_invoices(PaymentTransaction.objects.filter(family=family))
+        .filter(reference=reference)
+        .first()
+    )
 
 
 def invoices_pending_online(family) -> set[int]:

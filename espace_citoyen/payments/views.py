@@ -5,7 +5,7 @@ and the bank's server-to-server notification (which is the only thing that does)
 import eopayment
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -72,10 +72,13 @@ def payment_return(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def notification(request, reference: str):
     """The bank's notification for the transaction `reference`: applied only verified."""
-    if request.method == "POST" and request.body:
-        query_string = request.body.decode("utf-8", errors="replace")
-    else:
-        query_string = request.META.get("QUERY_STRING", "")
+    query_string = request.META.get("QUERY_STRING", "")
+    if request.method == "POST":
+        try:
+            body = request.body.decode("utf-8", errors="replace")
+        except RawPostDataException:  # already parsed as multipart by a middleware
+            body = request.POST.urlencode()
+        query_string = body or query_string
     outcome = services.notification_apply(reference=reference, query_string=query_string)
     if not outcome.accepted:
         return HttpResponse("refused", status=400, content_type="text/plain")
