@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("espace_citoyen.backoffice.schooling_urls")),
     path("", include("espace_citoyen.backoffice.activities_urls")),
     path("", include("espace_citoyen.backoffice.pricing_urls")),
+    path("", include("espace_citoyen.backoffice.billing_urls")),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from espace_citoyen.billing import documents, selectors
+from espace_citoyen.billing.registry import payment_options
 from espace_citoyen.core.pdf import pdf_response
 from espace_citoyen.families.access import family_for_request
 
@@ -25,6 +26,7 @@ def invoices(request):
             "family": family,
             "sections": selectors.family_invoices(family),
             "balance": selectors.family_balance(family),
+            "payment_options": payment_options(),
         },
     )
 
@@ -45,7 +47,9 @@ def invoice(request, pk: int):
     invoice, response = _own_invoice(request, pk)
     if response:
         return response
-    return render(request, "billing/invoice.html", documents.invoice_context(invoice))
+    context = documents.invoice_context(invoice)
+    context.update(payable=[invoice], payment_options=payment_options())
+    return render(request, "billing/invoice.html", context)
 
 
 @login_required

@@ -7,7 +7,7 @@
 - `reminders_send`, `invoice_mail_send` (mail.py): the e-mails to families.
 """
 
-from espace_citoyen.billing.services.credit_notes import credit_note_issue
+from espace_citoyen.billing.services.credit_notes import credit_note_issue, credited_line_ids
 from espace_citoyen.billing.services.events import event_record
 from espace_citoyen.billing.services.mail import invoice_mail_send, reminders_send
 from espace_citoyen.billing.services.numbering import invoice_number_next
@@ -20,6 +20,7 @@ __all__ = [
     "billing_run_start",
     "credit_apply",
     "credit_note_issue",
+    "credited_line_ids",
     "event_record",
     "invoice_mail_send",
     "invoice_number_next",
