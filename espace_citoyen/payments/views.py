@@ -28,7 +28,7 @@ def pay(request):
         return redirect("families:card")
     try:
         tx, kind, answer = services.transaction_start(
-            family=family, invoice_ids=request.POST.getlist("invoices"), actor=request.user
+            family=family, invoice_ids=request.POST.getlist("invoice"), actor=request.user
         )
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -57,7 +57,9 @@ def test_one_invoice_per_family_with_the_domain_rules(
     assert by_kind[("Léa", LineKind.UNBOOKED)].unit_price == Decimal("3.78")
     assert by_kind[("Hugo", LineKind.BOOKED_PRESENT)].unit_price == Decimal("2.92")  # 812 × 0,36 %
     assert invoice.total == Decimal("4.56") + Decimal("2.28") + Decimal("3.78") + Decimal("2.92")
-    assert [mail.subject for mail in mailoutbox] == ["Votre facture de novembre 2026 est disponible"]
+    assert [mail.subject for mail in mailoutbox] == [
+        "Votre facture de novembre 2026 est disponible"
+    ]
     assert f"/carte-famille/factures/{invoice.pk}/" in mailoutbox[0].body
 
 

@@ -91,7 +91,7 @@ def query(url: str) -> dict[str, str]:
 
 def start(client, invoices) -> str:
     """« Payer en ligne » for `invoices`: the address of the bank's page."""
-    response = client.post("/paiement-en-ligne/payer/", {"invoices": [i.pk for i in invoices]})
+    response = client.post("/paiement-en-ligne/payer/", {"invoice": [i.pk for i in invoices]})
     assert response.status_code == 302, response.content
     return response["Location"]
 

@@ -87,12 +87,12 @@ def test_the_return_alone_never_pays(citizen_client, invoices, monkeypatch):
 def test_a_family_cannot_pay_another_family_s_invoice(citizen_client, invoices, other_invoice):
     """An invoice of another family in the form: refused with a message, nothing started."""
     response = citizen_client.post(
-        "/paiement-en-ligne/payer/", {"invoices": [invoices[0].pk, other_invoice.pk]}, follow=False
+        "/paiement-en-ligne/payer/", {"invoice": [invoices[0].pk, other_invoice.pk]}, follow=False
     )
     assert response.status_code == 302
     assert response["Location"] == "/carte-famille/factures/"
     assert not PaymentTransaction.objects.exists()
-    response = citizen_client.post("/paiement-en-ligne/payer/", {"invoices": [other_invoice.pk]})
+    response = citizen_client.post("/paiement-en-ligne/payer/", {"invoice": [other_invoice.pk]})
     assert not PaymentTransaction.objects.exists()
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages[-1:] == [
@@ -138,6 +138,6 @@ def test_the_amount_is_what_is_left_to_pay(citizen_client, invoices, clerk):
 
 def test_online_payment_off_says_to_pay_at_the_desk(citizen_client, invoices, settings):
     settings.PAYMENT_BACKEND = ""
-    response = citizen_client.post("/paiement-en-ligne/payer/", {"invoices": [invoices[0].pk]})
+    response = citizen_client.post("/paiement-en-ligne/payer/", {"invoice": [invoices[0].pk]})
     messages = [str(m) for m in response.wsgi_request._messages]
     assert "Le paiement en ligne n'est pas disponible pour le moment" in messages[0]
