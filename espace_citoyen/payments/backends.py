@@ -144,7 +144,9 @@ def bank_reference(kind: str, bank_data: dict) -> str | None:
     name = REFERENCE_FIELDS.get(kind)
     if name is None or not isinstance(bank_data, dict):
         return None
-    value = _single(bank_data.get(name))
+    if name not in bank_data:
+        return None  # e.g. PayFiP's "expired" or "in progress", which carry no data
+    value = _single(bank_data[name])
     return "" if value is None else str(value)
 
 

@@ -2,10 +2,13 @@
 unsigned, unknown, mismatched and wrong-amount ones are refused and logged, nothing paid."""
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from espace_citoyen.billing.models import InvoiceStatus, Payment
@@ -134,3 +137,20 @@ def test_the_return_address_with_a_signed_answer_still_pays_nothing(
 def test_bank_page_address_carries_the_reference(citizen_client, invoices):
     bank_url = start(citizen_client, invoices)
     assert query(bank_url)["transaction_id"] == PaymentTransaction.objects.get().reference
+
+
+def test_a_payment_without_answer_is_closed_then_a_late_notification_still_pays(
+    pending, invoices, _now
+):
+    """No word from the bank for two days: abandoned by `payments_check`; if the bank's
+    verified notification comes after all, the money it took is recorded."""
+    _now.shift(timedelta(hours=49))
+    out = StringIO()
+    call_command("payments_check", stdout=out)
+    assert "clos sans réponse de la banque : 1" in out.getvalue()
+    pending.refresh_from_db()
+    assert pending.status == TransactionStatus.ABANDONED
+    assert _notify(pending.reference, _answer(pending)).status_code == 200
+    pending.refresh_from_db()
+    assert pending.status == TransactionStatus.PAID
+    assert Payment.objects.get().amount == Decimal("20.52")
