@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "espace_citoyen.schooling.demo",
     "espace_citoyen.activities.demo",
     "espace_citoyen.pricing.demo",
+    "espace_citoyen.billing.demo",
 ]
 
 
