@@ -141,3 +141,16 @@ def test_online_payment_off_says_to_pay_at_the_desk(citizen_client, invoices, se
     response = citizen_client.post("/paiement-en-ligne/payer/", {"invoice": [invoices[0].pk]})
     messages = [str(m) for m in response.wsgi_request._messages]
     assert "Le paiement en ligne n'est pas disponible pour le moment" in messages[0]
+
+
+def test_the_return_page_costs_the_same_for_one_invoice_or_several(
+    citizen_client, invoices, bank_server, django_assert_max_num_queries
+):
+    """A constant number of queries, whatever the number of invoices paid at once."""
+    counts = []
+    for chosen in (invoices[:1], invoices[1:], invoices):
+        back = bank_answer(citizen_client, start(citizen_client, chosen), "refuser")
+        with django_assert_max_num_queries(10) as captured:
+            citizen_client.get(back["Location"])
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1] == counts[2], counts
