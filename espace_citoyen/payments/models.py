@@ -170,3 +170,12 @@ class TransactionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id} {self.kind} {self.status_after}"
+
+    @property
+    def change_label(self) -> str:
+        """« En attente de la banque → Payée », or the one status when it did not change."""
+        labels = dict(TransactionStatus.choices)
+        after = str(labels.get(self.status_after, self.status_after))
+        if self.status_before and self.status_before != self.status_after:
+            return f"{labels.get(self.status_before, self.status_before)} → {after}"
+        return after

@@ -1,5 +1,5 @@
 """Reads of online payment, each with a fixed number of queries: one transaction for the
-family that started it, the payments pending on a family's invoices, the régie's list."""
+family that started it, the régie's list and one transaction with its timeline."""
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -28,15 +28,6 @@ def transaction_for_family(family, reference: str) -> PaymentTransaction | None:
         _with_invoices(PaymentTransaction.objects.filter(family=family))
         .filter(reference=reference)
         .first()
-    )
-
-
-def invoices_pending_online(family) -> set[int]:
-    """The family's invoices covered by an online payment still waiting for the bank."""
-    return set(
-        TransactionInvoice.objects.filter(
-            transaction__family=family, transaction__status=TransactionStatus.PENDING
-        ).values_list("invoice_id", flat=True)
     )
 
 

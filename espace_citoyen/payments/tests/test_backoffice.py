@@ -34,6 +34,7 @@ def test_the_regie_sees_each_transaction_and_its_timeline(
     assert f"{invoices[0].number}, {invoices[1].number}" in text
     detail = visible_text(client.get(f"/backoffice/paiements-en-ligne/{paid.reference}/"))
     assert "Paiement commencé" in detail and "Notification de la banque" in detail
+    assert "En attente de la banque → Payée" in detail
     assert "Paiement enregistré 20,52 €" in detail
     filtered = visible_text(client.get("/backoffice/paiements-en-ligne/?etat=refusee"))
     assert "1 paiement en ligne" in filtered

@@ -1,29 +1,17 @@
-"""Online payment owns the transactions between the portal and the payment service: start
-one for a family's unpaid invoices (amount computed here, from billing's amounts due), apply
-the bank's notification only once verified (signature or the backend's own check, known
-reference, equal amount), and ask the bank again about payments left pending.
+"""The bank's word: a notification applied only once verified (signature or the backend's
+own check, this transaction, equal amount), the status asked again for pending payments,
+and the one place a transaction changes state, under its row lock."""
 
-Money enters billing's ledger through `billing.services.payment_record`, once per
-transaction: the transaction's row lock and the ledger's unique reference both make a
-replayed or doubled notification change nothing."""
-
-import json
-import logging
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 import eopayment
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
-from espace_citoyen.billing import selectors as billing_selectors
 from espace_citoyen.billing import services as billing_services
 from espace_citoyen.billing.models import PaymentMethod
 from espace_citoyen.core.errors import ApplicationError
@@ -31,13 +19,14 @@ from espace_citoyen.payments import backends
 from espace_citoyen.payments.models import (
     EventKind,
     PaymentTransaction,
-    TransactionEvent,
-    TransactionInvoice,
     TransactionStatus,
 )
-from espace_citoyen.pricing.rules import money
-
-logger = logging.getLogger("espace_citoyen.payments")
+from espace_citoyen.payments.services.common import (
+    backend_for,
+    event_record,
+    jsonable,
+    logger,
+)
 
 # What eopayment's results mean for a transaction (None: the bank has not decided yet).
 RESULT_STATUS = {
@@ -62,169 +51,6 @@ class Outcome:
     content: str | None = None  # what the backend wants to read back, if anything
 
 
-def reference_new() -> str:
-    """A unique reference, PayFiP's refdet: letters and digits, 20 characters."""
-    return f"EC{timezone.localdate():%Y%m%d}{secrets.token_hex(5).upper()}"
-
-
-def return_url(reference: str) -> str:
-    return settings.SITE_URL + reverse("payments:return", args=[reference])
-
-
-def notification_url(reference: str) -> str:
-    return settings.SITE_URL + reverse("payments:notification", args=[reference])
-
-
-def _backend_for(tx: PaymentTransaction) -> backends.Payment:
-    return backends.backend_get(
-        tx.backend,
-        return_url=return_url(tx.reference),
-        notification_url=notification_url(tx.reference),
-    )
-
-
-def _event(tx, kind, *, before="", after="", detail="", actor=None) -> None:
-    TransactionEvent.objects.create(
-        transaction=tx,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        status_before=before,
-        status_after=after,
-        detail=detail[:500],
-    )
-
-
-class _Encoder(DjangoJSONEncoder):
-    def default(self, o):
-        try:
-            return super().default(o)
-        except TypeError:
-            return str(o)
-
-
-def _jsonable(data) -> dict:
-    value = json.loads(json.dumps(data or {}, cls=_Encoder))
-    return value if isinstance(value, dict) else {"data": value}
-
-
-# --- starting a payment ----------------------------------------------------------------------
-
-
-def transaction_start(*, family, invoice_ids, actor) -> tuple[PaymentTransaction, int, object]:
-    """Start paying `invoice_ids` (the family's, still payable) online.
-
-    Records the transaction (pending, amount computed here from the amounts due), then
-    asks the payment service for its page. Returns the transaction and what eopayment
-    answered: (eopayment.URL, address) or (eopayment.FORM / HTML, what to show).
-    The bank is asked outside any database transaction, so no lock waits on it."""
-    kind = backends.configured_kind()
-    if not backends.is_enabled():
-        raise ApplicationError(
-            _(
-                "Le paiement en ligne n'est pas disponible pour le moment. Vous pouvez régler "
-                "vos factures au guichet de la régie."
-            )
-        )
-    wanted = {str(value) for value in invoice_ids if str(value).isdigit()}
-    invoices = billing_selectors.invoices_payable_among(family, wanted)
-    if not wanted:
-        raise ApplicationError(_("Choisissez au moins une facture à régler."), field="invoices")
-    if len(invoices) != len(wanted):
-        raise ApplicationError(
-            _(
-                "Une des factures choisies n'est plus à régler ou n'est pas celle de votre "
-                "famille. Vérifiez votre choix."
-            ),
-            field="invoices",
-        )
-    if len({invoice.regie_id for invoice in invoices}) > 1:
-        raise ApplicationError(
-            _("Ces factures relèvent de régies différentes : réglez-les en deux paiements."),
-            field="invoices",
-        )
-    amount = billing_selectors.amount_due(invoices)
-    payment = backends.backend_get(kind)
-    minimal = payment.get_minimal_amount()
-    maximal = payment.get_maximal_amount()
-    if amount <= 0 or (minimal is not None and amount < minimal):
-        raise ApplicationError(
-            _(
-                "Le paiement en ligne demande au moins %(minimal)s : réglez ce montant au "
-                "guichet de la régie, ou avec votre prochaine facture."
-            )
-            % {"minimal": money(minimal or Decimal("0.01"))},
-            field="invoices",
-        )
-    if maximal is not None and amount > maximal:
-        raise ApplicationError(
-            _("Ce montant dépasse ce que le paiement en ligne accepte : payez en plusieurs fois."),
-            field="invoices",
-        )
-    with transaction.atomic():
-        tx = PaymentTransaction.objects.create(
-            reference=reference_new(),
-            regie_id=invoices[0].regie_id,
-            family=family,
-            amount=amount,
-            email=getattr(actor, "email", "") or "",
-            backend=kind,
-            started_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        TransactionInvoice.objects.bulk_create(
-            [
-                TransactionInvoice(transaction=tx, invoice=invoice, amount_due=invoice.amount_due)
-                for invoice in invoices
-            ]
-        )
-        _event(
-            tx,
-            EventKind.STARTED,
-            after=tx.status,
-            actor=actor,
-            detail=", ".join(invoice.number for invoice in invoices),
-        )
-    subject = _("Factures %(numbers)s") % {
-        "numbers": " ".join(invoice.number for invoice in invoices)
-    }
-    options = {"email": tx.email, "orderid": tx.reference, "transaction_id": tx.reference}
-    if kind == backends.PAYFIP:
-        options["refdet"] = tx.reference
-    try:
-        backend_id, answer_kind, answer = _backend_for(tx).request(
-            amount, subject=subject[:100], **options
-        )
-    except Exception as error:  # the payment service is outside: whatever it does
-        logger.exception("Payment request to %s failed (transaction %s)", kind, tx.reference)
-        _settle(
-            tx.pk,
-            TransactionStatus.ERROR,
-            kind=EventKind.CHECKED,
-            detail=f"Demande refusée par le service de paiement : {error}",
-        )
-        raise ApplicationError(
-            _(
-                "Le service de paiement ne répond pas pour le moment. Aucun montant n'a été "
-                "débité ; réessayez dans quelques minutes."
-            )
-        ) from error
-    PaymentTransaction.objects.filter(pk=tx.pk).update(backend_id=str(backend_id)[:100])
-    tx.backend_id = str(backend_id)[:100]
-    _schedule_check(tx, payment)
-    return tx, answer_kind, answer
-
-
-def _schedule_check(tx: PaymentTransaction, payment: backends.Payment) -> None:
-    """Ask the bank again later, where it can be asked and the task queue can wait (the
-    database queue); otherwise the periodic `manage.py payments_check` does it."""
-    if not payment.has_payment_status or not default_task_backend.supports_defer:
-        return
-    run_after = timezone.now() + timedelta(minutes=settings.PAYMENT_CHECK_AFTER_MINUTES)
-    transaction_check_later.using(run_after=run_after).enqueue(reference=tx.reference)
-
-
-# --- the bank's word -------------------------------------------------------------------------
-
-
 def _normalized(kind: str, query_string: str) -> str:
     """PayFiP posts `idOp=…`; eopayment reads `idop`."""
     if kind == backends.PAYFIP and "idop=" not in query_string and "idOp=" in query_string:
@@ -242,9 +68,11 @@ def _reject(tx, reason: str, *, settle_error: bool = False, source: str) -> Outc
     if tx is None:
         return Outcome(False, reason)
     if settle_error:
-        status = _settle(tx.pk, TransactionStatus.ERROR, kind=EventKind.REJECTED, detail=reason)
+        status = transaction_settle(
+            tx.pk, TransactionStatus.ERROR, kind=EventKind.REJECTED, detail=reason
+        )
     else:
-        _event(tx, EventKind.REJECTED, before=tx.status, after=tx.status, detail=reason)
+        event_record(tx, EventKind.REJECTED, before=tx.status, after=tx.status, detail=reason)
         status = tx.status
     return Outcome(False, reason, status)
 
@@ -272,7 +100,7 @@ def _verify(tx, response, *, source: str, event_kind: str) -> Outcome:
                 settle_error=tx.status == TransactionStatus.PENDING,
                 source=source,
             )
-    new_status = _settle(
+    new_status = transaction_settle(
         tx.pk,
         status,
         kind=event_kind,
@@ -292,7 +120,7 @@ def notification_apply(*, reference: str, query_string: str) -> Outcome:
     if tx is None:
         return _reject(None, f"référence inconnue {reference[:40]!r}", source="notification")
     try:
-        response = _backend_for(tx).response(_normalized(tx.backend, query_string))
+        response = backend_for(tx).response(_normalized(tx.backend, query_string))
     except Exception as error:  # a malformed message, or the bank's web service failing
         return _reject(tx, f"notification illisible : {error}"[:300], source="notification")
     return _verify(tx, response, source="notification", event_kind=EventKind.NOTIFIED)
@@ -304,7 +132,7 @@ def transaction_check(*, transaction_id: int) -> str:
     tx = PaymentTransaction.objects.get(pk=transaction_id)
     if tx.status != TransactionStatus.PENDING or not tx.backend_id:
         return tx.status
-    payment = _backend_for(tx)
+    payment = backend_for(tx)
     if not payment.has_payment_status:
         return tx.status
     PaymentTransaction.objects.filter(pk=tx.pk).update(
@@ -334,7 +162,7 @@ def transactions_check_pending() -> dict[str, int]:
         if status == TransactionStatus.PENDING and created_at <= now - timedelta(
             hours=settings.PAYMENT_PENDING_MAX_HOURS
         ):
-            _settle(
+            transaction_settle(
                 pk,
                 TransactionStatus.ABANDONED,
                 kind=EventKind.EXPIRED,
@@ -345,7 +173,7 @@ def transactions_check_pending() -> dict[str, int]:
 
 
 @transaction.atomic
-def _settle(
+def transaction_settle(
     pk: int,
     status: str | None,
     *,
@@ -388,9 +216,9 @@ def _settle(
     if bank_status:
         tx.bank_status = bank_status[:300]
     if bank_data is not None:
-        tx.bank_data = _jsonable(bank_data)
+        tx.bank_data = jsonable(bank_data)
     tx.save()
-    _event(tx, kind, before=before, after=status, detail=detail or bank_status)
+    event_record(tx, kind, before=before, after=status, detail=detail or bank_status)
     return status
 
 
