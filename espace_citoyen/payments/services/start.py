@@ -83,6 +83,7 @@ def transaction_start(*, family, invoice_ids, actor) -> tuple[PaymentTransaction
             _("Ce montant dépasse ce que le paiement en ligne accepte : payez en plusieurs fois."),
             field="invoices",
         )
+    _refuse_while_pending(invoices, payment)
     with transaction.atomic():
         tx = PaymentTransaction.objects.create(
             reference=reference_new(),
@@ -134,6 +135,35 @@ def transaction_start(*, family, invoice_ids, actor) -> tuple[PaymentTransaction
     tx.backend_id = str(backend_id)[:100]
     _schedule_check(tx, payment)
     return tx, answer_kind, answer
+
+
+def _refuse_while_pending(invoices, payment: backends.Payment) -> None:
+    """A payment service that asks for a delay between two payments of the same thing
+    (PayFiP: 20 minutes, the life of its payment page) gets it: the family might else pay
+    twice while the first payment waits for the bank's answer."""
+    wait = payment.get_min_time_between_transactions()
+    if not wait:
+        return
+    recent = (
+        TransactionInvoice.objects.filter(
+            invoice__in=invoices,
+            transaction__status=TransactionStatus.PENDING,
+            transaction__created_at__gt=timezone.now() - timedelta(seconds=wait),
+        )
+        .select_related("invoice")
+        .first()
+    )
+    if recent is not None:
+        raise ApplicationError(
+            _(
+                "Un paiement en ligne de la facture %(number)s a commencé il y a moins de "
+                "%(minutes)s minutes et attend la réponse de la banque. Pour ne pas payer deux "
+                "fois, attendez sa confirmation ; si vous avez quitté la page de paiement sans "
+                "payer, réessayez dans %(minutes)s minutes."
+            )
+            % {"number": recent.invoice.number, "minutes": wait // 60},
+            field="invoices",
+        )
 
 
 def _schedule_check(tx: PaymentTransaction, payment: backends.Payment) -> None:

@@ -177,3 +177,26 @@ def test_payfip_unreachable_at_the_start_is_said_politely(
         "réessayez dans quelques minutes."
     ]
     assert PaymentTransaction.objects.get().status == TransactionStatus.ERROR
+
+
+def test_a_second_payfip_payment_of_the_same_invoice_waits_twenty_minutes(
+    citizen_client, invoices, payfip, _now
+):
+    """PayFiP's payment page lives 20 minutes: no second payment of the same invoice
+    meanwhile, so a family never pays twice by going back and paying again."""
+    _start(citizen_client, invoices[:1])
+    _now.shift(timedelta(minutes=5))
+    response = citizen_client.post(
+        "/paiement-en-ligne/payer/", {"invoice": [i.pk for i in invoices]}
+    )
+    assert response["Location"] == "/carte-famille/factures/"
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages[-1].startswith(
+        f"Un paiement en ligne de la facture {invoices[0].number} a commencé il y a moins de "
+        "20 minutes et attend la réponse de la banque."
+    )
+    assert PaymentTransaction.objects.count() == 1
+    _start(citizen_client, invoices[1:])  # another invoice: free to pay
+    _now.shift(timedelta(minutes=16))
+    _start(citizen_client, invoices[:1])
+    assert PaymentTransaction.objects.count() == 3
