@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.billing.models import InvoiceStatus, Payment, PaymentMethod
 from espace_citoyen.core.testing import page_text, visible_text
+from espace_citoyen.families.factories import family_create
 from espace_citoyen.payments import bank_views
 from espace_citoyen.payments.models import PaymentTransaction, TransactionStatus
 from espace_citoyen.payments.tests.conftest import bank_answer, query, start
@@ -105,13 +107,14 @@ def test_a_family_cannot_see_another_family_s_payment(
     citizen_client, other_client, invoices, other_invoice, bank_server
 ):
     """The return page of a transaction answers 404 to anyone but its family."""
-    from espace_citoyen.accounts.factories import UserFactory
-
     bank_url = start(citizen_client, invoices[:1])
     reference = query(bank_url)["transaction_id"]
-    stranger = UserFactory()
+    stranger = UserFactory(email="dominique.roux@example.org")
+    family_create(user=stranger, children=1)
     other_client.force_login(stranger)
-    assert other_client.get(f"/paiement-en-ligne/{reference}/retour/").status_code in (302, 404)
+    assert other_client.get(f"/paiement-en-ligne/{reference}/retour/").status_code == 404
+    other_client.force_login(UserFactory())  # an account without a family card
+    assert other_client.get(f"/paiement-en-ligne/{reference}/retour/").status_code == 404
 
 
 def test_nothing_ticked_says_so(citizen_client, invoices):
