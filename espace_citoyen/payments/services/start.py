@@ -122,7 +122,7 @@ def transaction_start(*, family, invoice_ids, actor) -> tuple[PaymentTransaction
         transaction_settle(
             tx.pk,
             TransactionStatus.ERROR,
-            kind=EventKind.CHECKED,
+            kind=EventKind.STARTED,
             detail=f"Demande refusée par le service de paiement : {error}",
         )
         raise ApplicationError(
