@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush lock clean
+.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush bench-billing lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,7 @@ check: $(VENV)/.installed ## Django's deployment checks with production-like set
 
 bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL on 127.0.0.1)
 	$(MAKE) bench-rush
+	$(MAKE) bench-billing
 
 bench-rush: $(VENV)/.installed-dev ## Holiday rush: RUSH_FAMILIES (500) families book one scarce week at once (gunicorn + PostgreSQL)
 	$(PY) bench/rush.py
@@ -71,3 +72,6 @@ lock: ## Re-pin requirements from a fresh environment (after editing pyproject.t
 
 clean: ## Remove the virtual environment and local data (var/)
 	rm -rf $(VENV) var
+
+bench-billing: $(VENV)/.installed-dev ## Monthly billing: BENCH_CHILDREN (10,000) children, a school year (~2M rows), 1,000 vs 10,000 (PostgreSQL)
+	$(PY) bench/billing.py

@@ -72,12 +72,27 @@ class Catalogue:
             self.grids[grid.activity_id].append((grid, grid.as_rule(brackets[grid.pk])))
         self.postal_codes = commune_get().postal_codes
         self._prices: dict[tuple, rules.LinePrice] = {}
+        self._grid_days: dict[tuple, object] = {}
 
     def grid_on(self, activity_id: int, day: date):
-        for grid, rule in self.grids.get(activity_id, ()):
-            if grid.applies_on(day):
-                return grid, rule
-        return None
+        key = (activity_id, day)
+        try:
+            return self._grid_days[key]
+        except KeyError:
+            found = next(
+                (
+                    (grid, rule)
+                    for grid, rule in self.grids.get(activity_id, ())
+                    if grid.applies_on(day)
+                ),
+                None,
+            )
+            self._grid_days[key] = found
+            return found
+
+    def activity_order(self, activity_id: int):
+        activity = self.activities[activity_id]
+        return (activity.kind, activity.name, activity_id)
 
     def service(self, activity_id: int) -> str:
         activity = self.activities[activity_id]
@@ -213,36 +228,73 @@ def drafts_for(
 
     for family_id in sorted(units):
         family = families[family_id]
-        payer_name, payer, emails = payers.get(family_id, (family.number, None, []))
+        payer_name, _payer, emails = payers.get(family_id, (family.number, None, []))
         resident = pricing_rules.is_resident(
             postal_code=family.postal_code,
             address_validated=family.address_validated_on is not None,
             commune_codes=catalogue.postal_codes,
         )
         records = quotients.get(family_id, [])
-        noted: set[tuple[str, int | None]] = set()
-
-        def note(code: str, text: str, key=None, family_id=family_id, noted=noted):
-            if (code, key) not in noted:
-                noted.add((code, key))
-                anomalies.append(Anomaly(code, family_id, text))
-
-        def qf_on(day: date, records=records):
-            for record in records:
-                if record.starts_on <= day and (
-                    record.ends_before is None or day < record.ends_before
-                ):
-                    return record.qf, True
-            return None, False
-
-        def price_of(unit: rules.Unit, resident=resident, note=note, qf_on=qf_on):
+        noted: set = set()
+        priced: list[tuple[rules.Unit, rules.LinePrice]] = []
+        for unit in units[family_id]:
             found = catalogue.grid_on(unit.activity_id, unit.day)
-            grid, rule = found
-            qf, _declared = qf_on(unit.day)
-            if qf is None and resident:
-                note("no_qf", _("Famille sans quotient familial : tarif le plus élevé."))
+            if found is None:
+                if ("no_grid", unit.activity_id) not in noted:
+                    noted.add(("no_grid", unit.activity_id))
+                    anomalies.append(
+                        Anomaly(
+                            "no_grid",
+                            family_id,
+                            _("%(service)s : aucune grille tarifaire le %(day)s, jour non facturé.")
+                            % {
+                                "service": catalogue.service(unit.activity_id),
+                                "day": f"{unit.day:%d/%m/%Y}",
+                            },
+                        )
+                    )
+                continue
             child = children[unit.child_id]
-            return catalogue.price(
+            qf = _qf_on(records, unit.day)
+            if qf is None and resident and "no_qf" not in noted:
+                noted.add("no_qf")
+                anomalies.append(
+                    Anomaly(
+                        "no_qf",
+                        family_id,
+                        _("Famille %(family)s sans quotient familial : tarif le plus élevé.")
+                        % {"family": family.number},
+                    )
+                )
+            if unit.kind == rules.UNBOOKED:
+                anomalies.append(
+                    Anomaly(
+                        "unbooked",
+                        family_id,
+                        _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
+                        % {
+                            "child": child.full_name,
+                            "day": f"{unit.day:%d/%m/%Y}",
+                            "service": catalogue.activities[unit.activity_id].name,
+                        },
+                    )
+                )
+            pair = (unit.child_id, unit.activity_id)
+            if pair not in enrolled and pair not in noted:
+                noted.add(pair)
+                anomalies.append(
+                    Anomaly(
+                        "no_enrolment",
+                        family_id,
+                        _("%(child)s : facturé sans inscription acceptée à %(service)s.")
+                        % {
+                            "child": child.full_name,
+                            "service": catalogue.activities[unit.activity_id].name,
+                        },
+                    )
+                )
+            grid, rule = found
+            price = catalogue.price(
                 grid,
                 rule,
                 qf,
@@ -250,51 +302,13 @@ def drafts_for(
                 pai=child.has_pai,
                 unbooked=unit.kind == rules.UNBOOKED,
             )
-
-        priced = []
-        for unit in units[family_id]:
-            if catalogue.grid_on(unit.activity_id, unit.day) is None:
-                note(
-                    "no_grid",
-                    _("%(service)s : aucune grille tarifaire le %(day)s, jour non facturé.")
-                    % {
-                        "service": catalogue.service(unit.activity_id),
-                        "day": f"{unit.day:%d/%m/%Y}",
-                    },
-                    key=unit.activity_id,
-                )
-                continue
-            if unit.kind == rules.UNBOOKED:
-                note(
-                    "unbooked",
-                    _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
-                    % {
-                        "child": children[unit.child_id].full_name,
-                        "day": f"{unit.day:%d/%m/%Y}",
-                        "service": catalogue.activities[unit.activity_id].name,
-                    },
-                    key=hash(unit),
-                )
-            if (unit.child_id, unit.activity_id) not in enrolled:
-                note(
-                    "no_enrolment",
-                    _("%(child)s : facturé sans inscription acceptée à %(service)s.")
-                    % {
-                        "child": children[unit.child_id].full_name,
-                        "service": catalogue.activities[unit.activity_id].name,
-                    },
-                    key=(unit.child_id, unit.activity_id).__hash__(),
-                )
-            priced.append(unit)
+            priced.append((unit, price))
+        prices = dict(priced)
         lines = rules.build_lines(
-            priced,
-            price_of,
+            prices,
+            prices.__getitem__,
             child_order=lambda child_id: (children[child_id].birth_date, child_id),
-            activity_order=lambda activity_id: (
-                catalogue.activities[activity_id].kind,
-                catalogue.activities[activity_id].name,
-                activity_id,
-            ),
+            activity_order=catalogue.activity_order,
         )
         if not lines:
             continue
@@ -307,6 +321,13 @@ def drafts_for(
             lines=lines,
             child_names={line.child_id: children[line.child_id].full_name for line in lines},
         )
+
+
+def _qf_on(records: list[FamilyQuotient], day: date) -> int | None:
+    for record in records:
+        if record.starts_on <= day and (record.ends_before is None or day < record.ends_before):
+            return record.qf
+    return None
 
 
 def child_names(child_ids) -> dict[int, str]:
