@@ -44,7 +44,7 @@ def notification_send(url: str, fields: dict[str, str]) -> int | None:
 
 def _signed_request(data) -> dict[str, str] | None:
     fields = {name: data.get(name, "") for name in (*REQUEST_FIELDS, simulated.SIGNATURE)}
-    if not simulated.is_signed(backends.simulated_bank_key(), fields):
+    if not simulated.is_signed(backends.simulated_bank_key(), fields, simulated.REQUEST):
         return None
     if not fields["amount"].isdigit() or not fields["transaction_id"]:
         return None

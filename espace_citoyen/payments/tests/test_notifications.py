@@ -154,3 +154,16 @@ def test_a_payment_without_answer_is_closed_then_a_late_notification_still_pays(
     pending.refresh_from_db()
     assert pending.status == TransactionStatus.PAID
     assert Payment.objects.get().amount == Decimal("20.52")
+
+
+def test_the_bank_page_s_signed_request_posted_as_a_notification_changes_nothing(
+    citizen_client, invoices
+):
+    """The family sees the portal's signed request in the bank page's address: posted to
+    the notification address, it is refused and the payment stays pending."""
+    fields = query(start(citizen_client, invoices))
+    tx = PaymentTransaction.objects.get()
+    assert _notify(tx.reference, fields).status_code == 400
+    tx.refresh_from_db()
+    assert tx.status == TransactionStatus.PENDING
+    _nothing_paid(invoices)
