@@ -285,9 +285,9 @@ PAYFIP_NUMCLI = env_str("PAYFIP_NUMCLI")  # the régie's 6-digit client number (
 PAYFIP_SAISIE = env_str("PAYFIP_SAISIE", "T")  # T test, X activation, W production
 # HMAC key of the simulated bank's signatures (default: derived from SECRET_KEY).
 SIMULATED_BANK_KEY = env_str("SIMULATED_BANK_KEY")
-# A payment still waiting for the bank's word is asked again after this delay, where the
-# backend can be asked (PayFiP); without an answer after PAYMENT_PENDING_MAX_HOURS it is
-# closed as abandoned (a later verified notification still records it).
+# The simulated bank accepts payments without money: it works only with DEBUG on (and in
+# the tests), never from the environment of a production site.
+SIMULATED_BANK_ALLOWED = DEBUG
 # Where the browser is sent to pay: the form that starts a payment redirects there, so the
 # Content-Security-Policy's form-action must allow it (PayFiP's by default).
 PAYMENT_SERVICE_ORIGINS = env_list(
@@ -295,5 +295,8 @@ PAYMENT_SERVICE_ORIGINS = env_list(
     "https://www.payfip.gouv.fr" if PAYMENT_BACKEND == "payfip_ws" else "",
 )
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PAYMENT_SERVICE_ORIGINS
+# A payment still waiting for the bank's word is asked again after this delay, where the
+# backend can be asked (PayFiP); without an answer after PAYMENT_PENDING_MAX_HOURS it is
+# closed as abandoned (a later verified notification still records it).
 PAYMENT_CHECK_AFTER_MINUTES = env_int("PAYMENT_CHECK_AFTER_MINUTES", 20)
 PAYMENT_PENDING_MAX_HOURS = env_int("PAYMENT_PENDING_MAX_HOURS", 48)

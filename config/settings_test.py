@@ -35,4 +35,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-espace-citoyen.sqlite3")}  # noqa: F405
 # Online payment through the project's simulated bank, with a fixed key.
 PAYMENT_BACKEND = "simulated"
+SIMULATED_BANK_ALLOWED = True
 SIMULATED_BANK_KEY = "test-simulated-bank-key"

@@ -60,7 +60,7 @@ def _euros(cents: str) -> str:
 def bank(request):
     """The bank's payment page; a button sends the notification, then returns the
     browser to the portal with the same signed answer."""
-    if backends.configured_kind() != simulated.KIND:
+    if backends.configured_kind() != simulated.KIND or not backends.is_enabled():
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
     fields = _signed_request(data)

@@ -11,7 +11,7 @@ from espace_citoyen.payments import backends, simulated
 def payment_backend_is_usable(app_configs, **kwargs) -> list[Error]:
     kind = backends.configured_kind()
     errors = []
-    if kind and not backends.is_supported(kind):
+    if kind and kind != simulated.KIND and not backends.is_supported(kind):
         errors.append(
             Error(
                 f"PAYMENT_BACKEND={kind!r} is not a backend the portal can verify.",
@@ -33,9 +33,9 @@ def payment_backend_is_usable(app_configs, **kwargs) -> list[Error]:
     return errors
 
 
-@register(deploy=True)
+@register()
 def no_simulated_bank_in_production(app_configs, **kwargs) -> list[Error]:
-    if backends.configured_kind() == simulated.KIND and not settings.DEBUG:
+    if backends.configured_kind() == simulated.KIND and not settings.SIMULATED_BANK_ALLOWED:
         return [
             Error(
                 "The simulated bank accepts payments without any money: never in production.",
