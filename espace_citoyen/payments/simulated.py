@@ -4,8 +4,8 @@ redirect, the signed server-to-server notification and the return, without any n
 
 It speaks like a real operator: the portal's request is signed (HMAC-SHA256 with
 SIMULATED_BANK_KEY), the bank's notification is signed with the same key, and the portal
-trusts nothing that does not verify. It works only where SIMULATED_BANK_ALLOWED (DEBUG, or the tests)
-is on, never in production."""
+trusts nothing that does not verify. It works only where SIMULATED_BANK_ALLOWED (DEBUG,
+or the tests) is on, never in production."""
 
 import hashlib
 import hmac
