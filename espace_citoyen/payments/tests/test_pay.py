@@ -181,3 +181,14 @@ def test_the_simulated_bank_is_closed_without_debug(
     assert PaymentTransaction.objects.count() == 1
     assert [error.id for error in checks.no_simulated_bank_in_production(None)] == ["payments.E003"]
     assert checks.payment_backend_is_usable(None) == []
+
+
+def test_the_pay_address_opened_again_leads_to_the_invoices(citizen_client, invoices):
+    """Pressing « Payer en ligne » after the session ended goes through the login page,
+    which comes back with a GET: the parent lands on the invoices, not on an error."""
+    response = Client().post("/paiement-en-ligne/payer/", {"invoice": [invoices[0].pk]})
+    assert response.status_code == 302 and "/paiement-en-ligne/payer/" in response["Location"]
+    page = citizen_client.get("/paiement-en-ligne/payer/", follow=True)
+    assert page.status_code == 200
+    assert "Consulter et régler vos factures" in page_text(page)
+    assert not PaymentTransaction.objects.exists()
