@@ -6,6 +6,9 @@ from django.core.checks import Error, register
 
 from espace_citoyen.payments import backends, simulated
 
+# PayFiP's `saisie`: test, activation, production (eopayment refuses any other).
+PAYFIP_SAISIE_VALUES = ("T", "X", "W")
+
 
 @register()
 def payment_backend_is_usable(app_configs, **kwargs) -> list[Error]:
@@ -20,16 +23,25 @@ def payment_backend_is_usable(app_configs, **kwargs) -> list[Error]:
                 id="payments.E001",
             )
         )
-    if kind == backends.PAYFIP and not (
-        settings.PAYMENT_OPTIONS.get("numcli") or settings.PAYFIP_NUMCLI
-    ):
-        errors.append(
-            Error(
-                "PayFiP needs the régie's client number.",
-                hint="Set PAYFIP_NUMCLI (6 digits, given by the DGFiP).",
-                id="payments.E002",
+    if kind == backends.PAYFIP:
+        options = backends.backend_options(kind, return_url="", notification_url="")
+        numcli = str(options.get("numcli") or "")
+        if not (len(numcli) == 6 and numcli.isascii() and numcli.isdigit()):
+            errors.append(
+                Error(
+                    f"PayFiP needs the régie's 6-digit client number, not {numcli!r}.",
+                    hint="Set PAYFIP_NUMCLI (6 digits, given by the DGFiP).",
+                    id="payments.E002",
+                )
             )
-        )
+        if options.get("saisie") not in PAYFIP_SAISIE_VALUES:
+            errors.append(
+                Error(
+                    f"PAYFIP_SAISIE={options.get('saisie')!r} is not one of T, X or W.",
+                    hint="T to test, X to activate, W in production.",
+                    id="payments.E004",
+                )
+            )
     return errors
 
 
