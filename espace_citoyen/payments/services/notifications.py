@@ -230,9 +230,3 @@ def transaction_check_later(*, reference: str) -> str:
     """Ask the bank about one payment still pending some minutes after it started."""
     pk = PaymentTransaction.objects.filter(reference=reference).values_list("pk", flat=True).first()
     return transaction_check(transaction_id=pk) if pk else ""
-
-
-@task()
-def transactions_check_task() -> dict[str, int]:
-    """The periodic sweep as a task (`manage.py payments_check` enqueues it)."""
-    return transactions_check_pending()
