@@ -132,6 +132,8 @@ def transaction_check(*, transaction_id: int) -> str:
     tx = PaymentTransaction.objects.get(pk=transaction_id)
     if tx.status != TransactionStatus.PENDING or not tx.backend_id:
         return tx.status
+    if not backends.is_supported(tx.backend):  # a backend no longer configured can't be asked
+        return tx.status
     payment = backend_for(tx)
     if not payment.has_payment_status:
         return tx.status

@@ -167,3 +167,21 @@ def test_the_bank_page_s_signed_request_posted_as_a_notification_changes_nothing
     tx.refresh_from_db()
     assert tx.status == TransactionStatus.PENDING
     _nothing_paid(invoices)
+
+
+def test_a_payment_through_a_backend_no_longer_allowed_waits_then_closes(
+    citizen_client, pending, invoices, settings, _now
+):
+    """The site left the simulated bank (no DEBUG) with a payment pending: its return page
+    still answers, and the sweep closes it instead of failing on it."""
+    settings.SIMULATED_BANK_ALLOWED = False
+    page = citizen_client.get(f"/paiement-en-ligne/{pending.reference}/retour/")
+    assert page.status_code == 200
+    assert "Paiement en attente de confirmation" in page.content.decode()
+    _now.shift(timedelta(hours=49))
+    out = StringIO()
+    call_command("payments_check", stdout=out)
+    assert "clos sans réponse de la banque : 1" in out.getvalue()
+    pending.refresh_from_db()
+    assert pending.status == TransactionStatus.ABANDONED
+    _nothing_paid(invoices)
