@@ -1,6 +1,7 @@
 """Espace Citoyen settings: everything that differs between machines comes from the
 environment, read here and nowhere else (see .env.example and docs/configuration.md)."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "espace_citoyen.activities",
     "espace_citoyen.pricing",
     "espace_citoyen.billing",
+    "espace_citoyen.payments",
     "espace_citoyen.backoffice",
 ]
 
@@ -284,3 +286,29 @@ API_PARTICULIER_URL = env_str("API_PARTICULIER_URL", "https://particulier.api.go
 API_PARTICULIER_TIMEOUT = env_int("API_PARTICULIER_TIMEOUT", 10)
 # The commune's SIRET, sent as `recipient` (the API's v3 asks who the data is for).
 API_PARTICULIER_RECIPIENT = env_str("API_PARTICULIER_RECIPIENT")
+
+# Online payment (docs/payments.md). PAYMENT_BACKEND: "payfip_ws" (PayFiP, a commune's
+# production), another eopayment backend the portal can verify, or "simulated" (the
+# project's simulated bank: the demo and the tests only). Empty: online payment is off.
+PAYMENT_BACKEND = env_str("PAYMENT_BACKEND", "simulated" if DEBUG else "")
+# The backend's options as a JSON object (eopayment's parameter names), e.g. a secret key.
+PAYMENT_OPTIONS = json.loads(env_str("PAYMENT_OPTIONS") or "{}")
+PAYFIP_NUMCLI = env_str("PAYFIP_NUMCLI")  # the régie's 6-digit client number (DGFiP)
+PAYFIP_SAISIE = env_str("PAYFIP_SAISIE", "T")  # T test, X activation, W production
+# HMAC key of the simulated bank's signatures (default: derived from SECRET_KEY).
+SIMULATED_BANK_KEY = env_str("SIMULATED_BANK_KEY")
+# The simulated bank accepts payments without money: it works only with DEBUG on (and in
+# the tests), never from the environment of a production site.
+SIMULATED_BANK_ALLOWED = DEBUG
+# Where the browser is sent to pay: the form that starts a payment redirects there, so the
+# Content-Security-Policy's form-action must allow it (PayFiP's by default).
+PAYMENT_SERVICE_ORIGINS = env_list(
+    "PAYMENT_SERVICE_ORIGINS",
+    "https://www.payfip.gouv.fr" if PAYMENT_BACKEND == "payfip_ws" else "",
+)
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PAYMENT_SERVICE_ORIGINS
+# A payment still waiting for the bank's word is asked again after this delay, where the
+# backend can be asked (PayFiP); without an answer after PAYMENT_PENDING_MAX_HOURS it is
+# closed as abandoned (a later verified notification still records it).
+PAYMENT_CHECK_AFTER_MINUTES = env_int("PAYMENT_CHECK_AFTER_MINUTES", 20)
+PAYMENT_PENDING_MAX_HOURS = env_int("PAYMENT_PENDING_MAX_HOURS", 48)

@@ -33,3 +33,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database: real concurrent connections then
     # wait for the write lock (busy timeout) instead of failing with "table is locked".
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-espace-citoyen.sqlite3")}  # noqa: F405
+# Online payment through the project's simulated bank, with a fixed key.
+PAYMENT_BACKEND = "simulated"
+SIMULATED_BANK_ALLOWED = True
+SIMULATED_BANK_KEY = "test-simulated-bank-key"

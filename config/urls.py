@@ -12,6 +12,7 @@ urlpatterns = [
     path("carte-famille/activites/", include("espace_citoyen.activities.urls")),
     path("tarifs/", include("espace_citoyen.pricing.urls")),
     path("carte-famille/factures/", include("espace_citoyen.billing.urls")),
+    path("paiement-en-ligne/", include("espace_citoyen.payments.urls")),
     path("backoffice/", include("espace_citoyen.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

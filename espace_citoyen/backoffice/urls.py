@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("espace_citoyen.backoffice.activities_urls")),
     path("", include("espace_citoyen.backoffice.pricing_urls")),
     path("", include("espace_citoyen.backoffice.billing_urls")),
+    path("", include("espace_citoyen.backoffice.payments_urls")),
 ]
