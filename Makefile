@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush lock clean
+.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush bench-allocation lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL 
 
 bench-rush: $(VENV)/.installed-dev ## Holiday rush: RUSH_FAMILIES (500) families book one scarce week at once (gunicorn + PostgreSQL)
 	$(PY) bench/rush.py
+
+bench-allocation: $(VENV)/.installed-dev ## Fair allocation: 5,000 requests for 2,000 places over 8 weeks (pure rules, under 5 s)
+	$(PY) bench/allocation.py
 
 lock: ## Re-pin requirements from a fresh environment (after editing pyproject.toml)
 	rm -rf /tmp/ec-lock && $(PYTHON) -m venv /tmp/ec-lock
