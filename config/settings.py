@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "espace_citoyen.families",
     "espace_citoyen.schooling",
     "espace_citoyen.activities",
+    "espace_citoyen.allocation",
     "espace_citoyen.pricing",
     "espace_citoyen.backoffice",
 ]

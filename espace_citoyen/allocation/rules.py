@@ -318,3 +318,20 @@ def edge(result: Result, *, size: int = 5) -> tuple[list[str], list[str]]:
     granted = [ref for ref in result.order if result.outcomes[ref].granted is not None]
     waiting = [ref for ref in result.order if result.outcomes[ref].rank is not None]
     return granted[-size:], waiting[:size]
+
+
+# --- the window ------------------------------------------------------------------------------
+
+UPCOMING, OPEN, CLOSED, PUBLISHED = "a_venir", "ouverte", "close", "publiee"
+
+
+def window_state(now, *, opens_at, closes_at, published: bool) -> str:
+    """Where an allocation stands: requests not yet open, open (from the opening time
+    included to the closing time excluded), closed awaiting publication, published."""
+    if published:
+        return PUBLISHED
+    if now < opens_at:
+        return UPCOMING
+    if now < closes_at:
+        return OPEN
+    return CLOSED
