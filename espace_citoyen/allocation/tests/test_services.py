@@ -1,12 +1,16 @@
 """Fair allocation from the families' and the agents' side, through the real services and
 pages: the window, requests, the draw, adjustments, publication and the report."""
 
+from datetime import date
+
 import pytest
 import time_machine
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import services as activity_services
+from espace_citoyen.activities.factories import enrolment_make
 from espace_citoyen.activities.models import ActivityDay, Booking, BookingStatus
+from espace_citoyen.activities.registry import booking_refusal
 from espace_citoyen.allocation import selectors, services
 from espace_citoyen.allocation.models import AllocationRequest, RequestStatus
 from espace_citoyen.allocation.tests.conftest import AFTER_CLOSE, FIRST_WEEK, SECOND_WEEK, key
@@ -119,10 +123,6 @@ def test_a_family_sees_and_changes_only_its_own_requests(
 
 
 def test_first_come_booking_is_refused_on_days_allocated_on_request(allocation, centre):
-    from datetime import date
-
-    from espace_citoyen.activities.registry import booking_refusal
-
     message = booking_refusal(centre, [date(2027, 2, 23)])
     assert "sont attribuées sur demande" in message
     assert booking_refusal(centre, [date(2027, 3, 8)]) is None
@@ -164,10 +164,19 @@ def test_publication_books_places_waitlists_others_and_runs_once(
     # The resident siblings and the other resident are ahead of the family living
     # elsewhere (first criterion); 2 places: the siblings together, or the other one.
     outcomes = {r.child.family_id: r for r in AllocationRequest.objects.select_related("child")}
-    away_request = outcomes[away.pk]
-    assert away_request.granted_choice == 1  # its second choice, the second week, is free
     siblings = AllocationRequest.objects.filter(family=family)
     assert len({r.granted_choice for r in siblings}) == 1
+    if siblings[0].granted_choice == 0:
+        # The first week is full: the family living elsewhere gets its second choice,
+        # the other resident waits first in line.
+        assert outcomes[away.pk].granted_choice == 1
+        assert outcomes[third.pk].rank == 1
+    else:
+        # The other resident came first in the draw: one place left, the siblings (two
+        # places) wait together and the next single child gets it.
+        assert outcomes[third.pk].granted_choice == 0
+        assert outcomes[away.pk].granted_choice == 0
+        assert {r.rank for r in siblings} == {1}
     mails = len(mailoutbox)
     assert mails >= 4
     bookings = Booking.objects.count()
@@ -269,3 +278,17 @@ def test_agent_pages_answer_for_each_state(allocation, three_families, agent_cli
     assert "Aperçu de l'attribution" in page
     assert "Familles à la limite" in page
     assert "Par semaine" in page
+
+
+def test_the_holiday_week_cannot_be_booked_first_come_until_the_allocation_is_published(
+    family, allocation, centre
+):
+    lea = family.children.get(first_name="Léa")
+    enrolment_make(lea, centre)
+    with pytest.raises(ApplicationError, match="sont attribuées sur demande"):
+        activity_services.booking_add_week(
+            child=lea, activity=centre, monday=date(2027, 2, 22), actor=None
+        )
+    with pytest.raises(ApplicationError, match="sont attribuées sur demande"):
+        activity_services.booking_add(child=lea, activity=centre, day=date(2027, 3, 2), actor=None)
+    assert not Booking.objects.exists()
