@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from espace_citoyen.accounts.factories import UserFactory, agent_create
@@ -24,8 +25,6 @@ FAMILIES = ["camille.martin@example.org", "sam.leroy@example.org", "alex.morel@e
 
 def _setup():
     Commune.objects.update_or_create(pk=1, defaults={"name": "Saint-Exemple-sur-Marne"})
-    from django.core.cache import cache
-
     cache.clear()
     activity_create(kind=ActivityKind.HOLIDAYS, capacity=2, name="Centre de loisirs des Sources")
     agent = agent_create(Role.PERISCOLAIRE)

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from espace_citoyen.activities.factories import activity_create
 from espace_citoyen.activities.models import ActivityKind
 from espace_citoyen.allocation import services
 from espace_citoyen.families.factories import family_create
+from espace_citoyen.portal.models import Commune
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 1, 10, 10, 0, tzinfo=PARIS)
@@ -27,10 +29,6 @@ def _now():
 @pytest.fixture(autouse=True)
 def _commune(db):
     """The families of the factories live in Saint-Exemple-sur-Marne: make it the commune."""
-    from django.core.cache import cache
-
-    from espace_citoyen.portal.models import Commune
-
     Commune.objects.update_or_create(pk=1, defaults={"name": "Saint-Exemple-sur-Marne"})
     cache.clear()
 
