@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.activities import services as activity_services
 from espace_citoyen.activities.models import (
     ActivityDay,
     Booking,
@@ -78,6 +79,17 @@ def allocation_save(
         raise ApplicationError(
             _("L'attribution ne peut pas être annoncée avant la clôture des demandes."),
             field="results_on",
+        )
+    if values["reserved_share"] and not any(
+        (criterion := criteria_registry.criterion_get(key)) is not None and criterion.reserved
+        for key in values["criteria"]
+    ):
+        raise ApplicationError(
+            _(
+                "Pour réserver une part des places, choisissez aussi le critère « Handicap ou "
+                "PAI (places réservées) »."
+            ),
+            field="reserved_share",
         )
     unknown = [key for key in values["criteria"] if criteria_registry.criterion_get(key) is None]
     if unknown or len(set(values["criteria"])) != len(values["criteria"]):
@@ -170,6 +182,15 @@ def _check_child(allocation: Allocation, child, choices: list[dict], *, exclude=
             _("%(child)s n'a l'âge d'aucun des groupes accueillis.") % {"child": child.first_name},
             field="children",
         )
+    sites = {activity.pk: activity for activity in allocation.activities.all()}
+    for site_id in {choice["activity"] for choice in choices}:
+        problem = activity_services.eligibility_problem(child, sites[site_id])
+        if problem:
+            raise ApplicationError(
+                _("%(child)s ne peut pas être accueilli(e) à « %(site)s » : %(problem)s")
+                % {"child": child.first_name, "site": sites[site_id].name, "problem": problem},
+                field="children",
+            )
     others = AllocationRequest.objects.filter(
         allocation=allocation, child=child, status=RequestStatus.ACTIVE
     ).exclude(pk__in=exclude)

@@ -292,3 +292,34 @@ def test_the_holiday_week_cannot_be_booked_first_come_until_the_allocation_is_pu
     with pytest.raises(ApplicationError, match="sont attribuées sur demande"):
         activity_services.booking_add(child=lea, activity=centre, day=date(2027, 3, 2), actor=None)
     assert not Booking.objects.exists()
+
+
+def test_a_reserved_share_needs_its_criterion_and_rules_freeze_once_open(allocation, centre):
+    values = {
+        "label": "Été",
+        "first_day": date(2027, 7, 5),
+        "last_day": date(2027, 7, 9),
+        "opens_at": allocation.opens_at.replace(year=2027, month=5),
+        "closes_at": allocation.closes_at.replace(year=2027, month=6),
+        "results_on": date(2027, 6, 20),
+        "criteria": ["commune"],
+        "reserved_share": 10,
+        "keep_siblings": True,
+    }
+    with pytest.raises(ApplicationError, match="Handicap ou PAI"):
+        services.allocation_save(agent=None, values=values, activities=[centre], groups=[])
+    with pytest.raises(ApplicationError, match="les règles publiées ne changent plus"):
+        services.allocation_save(
+            agent=None,
+            values={**values, "reserved_share": 0},
+            activities=[centre],
+            groups=[],
+            allocation=allocation,
+        )
+
+
+def test_a_child_too_young_for_the_site_is_refused_with_the_reason(family, allocation, centre):
+    centre.min_age = 12
+    centre.save()
+    with pytest.raises(ApplicationError, match="à partir de 12 ans"):
+        _ask(allocation, family, family.children.all()[:1], key(centre, FIRST_WEEK))
