@@ -500,6 +500,15 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
             status__in=[EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED],
         ).values_list("child_id", "activity_id")
     )
+    # A day the child already holds (booked before the allocation existed) stays as it is.
+    held = set(
+        Booking.objects.filter(
+            child_id__in={r.child_id for r in requests},
+            activity_id__in=sites,
+            date__range=(allocation.first_day, allocation.last_day),
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+        ).values_list("child_id", "activity_id", "date")
+    )
     bookings = []
     for rules_request in sorted(data.requests, key=lambda r: result.outcomes[r.ref].order):
         request = data.by_ref[rules_request.ref]
@@ -524,6 +533,9 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
             )
             enrolled.add((request.child_id, site))
         for day in days:
+            if (request.child_id, site, day) in held:
+                continue
+            held.add((request.child_id, site, day))
             counter = counters[(site, day)]
             booking = Booking(
                 activity_id=site,
