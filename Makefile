@@ -45,9 +45,10 @@ test-fast: $(VENV)/.installed-dev ## The suite without the browser journeys
 test-e2e: $(VENV)/.installed-dev ## Only the browser journeys (needs /usr/bin/chromium)
 	$(BIN)/pytest -q -m e2e -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
-lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, makemigrations --check
+lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, the import contract, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can
@@ -60,8 +61,8 @@ check: $(VENV)/.installed ## Django's deployment checks with production-like set
 bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL on 127.0.0.1)
 	$(MAKE) bench-rush
 
-bench-rush: $(VENV)/.installed-dev ## Holiday rush: RUSH_FAMILIES (500) families book one scarce week at once (gunicorn + PostgreSQL)
-	$(PY) bench/rush.py
+bench-rush: $(VENV)/.installed-dev ## Opening day: RUSH_FAMILIES (2500) families book one scarce week, open-loop (gunicorn + PostgreSQL)
+	$(PY) bench/opening.py
 
 bench-allocation: $(VENV)/.installed-dev ## Fair allocation: 5,000 requests for 2,000 places over 8 weeks (pure rules, under 5 s)
 	$(PY) bench/allocation.py

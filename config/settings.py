@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "espace_citoyen.core",
     "espace_citoyen.accounts",
+    "espace_citoyen.audit",
     "espace_citoyen.portal",
     "espace_citoyen.demarches",
     "espace_citoyen.families",
@@ -199,7 +200,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache (the commune, the catalogue): CACHE_URL=redis://host:6379/0 shares one Redis (or
+# Valkey) between every web process and machine; empty, each process keeps its own.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise, in DEBUG, the demo mailbox keeps every
 # message readable at /demo/courriels/ so the journey works offline.

@@ -4,16 +4,26 @@ days nearly full or full (so waitlists can be tried). Idempotent."""
 
 from datetime import date, time, timedelta
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import (
     Activity,
     ActivityKind,
+    Booking,
     Enrolment,
     EnrolmentStatus,
     HolidayClosing,
     Unit,
 )
+from espace_citoyen.activities.services import (
+    booking_add_week,
+    eligibility_problem,
+    enrolment_request,
+)
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian
+from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.families.services import family_refresh_search_text
 from espace_citoyen.schooling.models import School, SchoolYear
 from espace_citoyen.schooling.rules import ELEMENTAIRE_LEVELS, MATERNELLE_LEVELS
 
@@ -210,9 +220,6 @@ def _activities() -> dict[str, Activity]:
 
 def _demo_families() -> list:
     """Families without accounts, whose children fill the scarce places."""
-    from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian
-    from espace_citoyen.families.services import family_refresh_search_text
-
     children = []
     for index, (first_name, last_name, birth_date) in enumerate(DEMO_CHILDREN, start=1):
         number = f"F-D{index:05d}"
@@ -249,8 +256,6 @@ def _demo_families() -> list:
 
 
 def _enrol(child, activity, weekdays) -> None:
-    from espace_citoyen.activities.services import eligibility_problem, enrolment_request
-
     if eligibility_problem(child, activity):
         return
     if Enrolment.objects.filter(
@@ -266,9 +271,6 @@ def _enrol(child, activity, weekdays) -> None:
 
 def load() -> list[tuple[str, str]]:
     """Create the activities and fill some of them; returns no login."""
-    from espace_citoyen.activities.models import Booking
-    from espace_citoyen.activities.services import booking_add_week
-
     made = _activities()
     children = _demo_families()
     for child in children:
@@ -302,9 +304,6 @@ def load() -> list[tuple[str, str]]:
 
 def _camille(made: dict[str, Activity]) -> None:
     """If the demo parent has a family card, enrol her children in their canteen."""
-    from espace_citoyen.accounts.models import User
-    from espace_citoyen.families.selectors import family_for_user
-
     user = User.objects.filter(email="camille.martin@example.org").first()
     family = family_for_user(user) if user else None
     if family is None:

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+import holidays
+import icalendar
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from vacances_scolaires_france import SchoolHolidayDates
 
 from espace_citoyen.core import dates
 
@@ -64,8 +67,6 @@ def moment_label(moment: datetime) -> str:
 
 @lru_cache(maxsize=1)
 def _school_holiday_dates():
-    from vacances_scolaires_france import SchoolHolidayDates
-
     return SchoolHolidayDates()
 
 
@@ -87,8 +88,6 @@ def school_holidays(zone: str, start: date, end: date) -> Mapping[date, str]:
 @lru_cache(maxsize=64)
 def public_holidays(start: date, end: date) -> Mapping[date, str]:
     """French public holidays between start and end (both included), named in French."""
-    import holidays
-
     calendar = holidays.France(years=range(start.year, end.year + 1), language="fr")
     return {day: name for day, name in calendar.items() if start <= day <= end}
 
@@ -345,8 +344,6 @@ class IcsEvent:
 def ics_calendar(*, name: str, events: Iterable[IcsEvent], stamp: datetime) -> str:
     """An iCalendar text (RFC 5545) of all-day events, built by the icalendar library
     (escaping, line folding, CRLF)."""
-    import icalendar
-
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Espace Citoyen//Activites//FR")
     calendar.add("version", "2.0")

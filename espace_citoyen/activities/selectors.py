@@ -26,6 +26,8 @@ from espace_citoyen.activities.models import (
     Unit,
 )
 from espace_citoyen.core import dates
+from espace_citoyen.families.models import Document, DocumentKind
+from espace_citoyen.portal.selectors import commune_get
 
 
 def now_local() -> datetime:
@@ -34,8 +36,6 @@ def now_local() -> datetime:
 
 
 def commune_zone() -> str:
-    from espace_citoyen.portal.selectors import commune_get
-
     return commune_get().school_zone or "B"
 
 
@@ -536,8 +536,6 @@ def register(activity: Activity, day: date) -> dict:
 def absences_to_justify(*, since: date) -> list[dict]:
     """Unjustified absences of booked children since `since`, each with the medical
     certificates the family sent for that child (to pick one). Two queries."""
-    from espace_citoyen.families.models import Document, DocumentKind
-
     absences = list(
         Attendance.objects.filter(
             present=False, justified=False, date__gte=since, booking__isnull=False

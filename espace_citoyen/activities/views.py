@@ -19,17 +19,17 @@ from espace_citoyen.activities import forms, rules, selectors, services
 from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
-from espace_citoyen.families.access import family_for_request
-from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
+from espace_citoyen.families.selectors import child_of_user
 
 
 def _child_of(request, pk: int):
-    """One of the user's children; another family's child is a 404."""
-    family = family_for_user(request.user)
-    child = family and next((c for c in family.children.all() if c.pk == pk), None)
-    if not child:
+    """One of the user's children (one query); another family's child is a 404."""
+    child = child_of_user(request.user, pk)
+    if child is None:
         raise Http404
-    return family, child
+    return child
 
 
 def enrolment_detail_context(demarche, agent: bool) -> dict:
@@ -42,10 +42,8 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
 
 @login_required
 @require_GET
-def home(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def home(request, *, family: Family):
     enrolments = selectors.enrolments_of_family(family)
     children = []
     for child in family.children.all():
@@ -68,10 +66,8 @@ def _activity_label(activity: Activity) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def enrol(request, *, family: Family):
     child_id = request.POST.get("child") or request.GET.get("enfant")
     children = list(family.children.all())
     child = next((c for c in children if str(c.pk) == str(child_id)), None)
@@ -169,7 +165,7 @@ def _month_page(request, child, year: int, month: int, *, error: str = "", statu
 @login_required
 @require_GET
 def child_month(request, child_id: int):
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     year, month = _month_param(request.GET.get("mois"))
     return _month_page(request, child, year, month)
 
@@ -192,7 +188,7 @@ def _back_to_day(child, activity: Activity, day: date):
 @require_POST
 def child_book(request, child_id: int):
     """Add or cancel one day (a button of the month calendar)."""
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     form = forms.DayForm(request.POST)
     if not form.is_valid():
         year, month = _month_param(request.POST.get("mois"))
@@ -244,7 +240,7 @@ def child_book(request, child_id: int):
 @require_POST
 def child_book_week(request, child_id: int):
     """Book a whole holiday week."""
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
         year, month = _month_param(request.POST.get("mois"))
@@ -284,10 +280,8 @@ def child_book_week(request, child_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_change(request, pk: int):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def template_change(request, pk: int, *, family: Family):
     enrolment = selectors.enrolment_get_for_family(family, pk)
     if enrolment is None or enrolment.status != EnrolmentStatus.ACCEPTED:
         raise Http404
@@ -342,7 +336,7 @@ def template_change(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_feed(request, child_id: int):
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(child=child)

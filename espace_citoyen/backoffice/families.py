@@ -16,9 +16,12 @@ from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response, render_pdf
+from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
 from espace_citoyen.families import forms, selectors, services
 from espace_citoyen.families.abilities import agent_can_see_health, family_abilities
+from espace_citoyen.families.downloads import document_response
+from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS, FAMILY_EMERGENCY_FIELDS
 from espace_citoyen.families.models import (
     HEALTH_DOCUMENT_KINDS,
     Document,
@@ -27,7 +30,6 @@ from espace_citoyen.families.models import (
     Guardian,
 )
 from espace_citoyen.families.rules import code_display
-from espace_citoyen.families.views import document_response
 
 SEEING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE, Role.REGIE)
 CHECKING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE)
@@ -86,7 +88,7 @@ def family_sheet(request, pk: int):
         "children": family.children.all(),
         "persons": family.authorised_persons.all(),
         "documents": [d for d in family.documents.all() if _may_handle(request.user, d)],
-        "changes": family.changes.all(),
+        "changes": selectors.family_history(family, viewer=request.user),
         "check_form": DocumentCheckForm(),
     }
     if tab == "demarches":
@@ -124,11 +126,8 @@ def family_create(request):
             family = services.family_create_at_desk(
                 agent=request.user,
                 data=services.FamilyInput(
-                    address={
-                        key: values[key]
-                        for key in ("address_line1", "address_line2", "postal_code", "city")
-                    },
-                    emergency={key: values[key] for key in ("emergency_name", "emergency_phone")},
+                    address={key: values[key] for key in FAMILY_ADDRESS_FIELDS},
+                    emergency={key: values[key] for key in FAMILY_EMERGENCY_FIELDS},
                     guardians=guardian_rows,
                     children=[
                         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
@@ -268,8 +267,6 @@ def document_file(request, pk: int):
 @require_POST
 @agent_required(Role.GUICHET)
 def lost_code_resolve(request, reference: str):
-    from espace_citoyen.demarches.models import Demarche
-
     demarche = Demarche.objects.filter(
         reference=reference, type=services.DEMARCHE_LOST_CODE
     ).first()

@@ -7,6 +7,7 @@ from datetime import date
 from espace_citoyen.accounts.models import User
 from espace_citoyen.families import services
 from espace_citoyen.families.models import Guardian
+from espace_citoyen.families.rules import code_display
 from espace_citoyen.portal.demo import DEMO_PASSWORD
 
 TOWN = {"postal_code": "99999", "city": "Saint-Exemple-sur-Marne"}
@@ -160,8 +161,6 @@ def load() -> list[tuple[str, str]]:
     # (after creating an account with any address).
     durand = Guardian.objects.filter(email="lea.durand@example.org", user__isnull=True).first()
     if durand is not None:
-        from espace_citoyen.families.rules import code_display
-
         code, _record = services.activation_code_issue(guardian=durand, created_by=agent)
         logins.append(
             (

@@ -3,7 +3,7 @@ point 10), personal data, documents."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,8 +12,9 @@ from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
-from espace_citoyen.families.access import family_for_request
-from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.downloads import document_response
+from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Family, Guardian
 from espace_citoyen.families.registry import card_notices, card_services
 
 # --- entry and home -------------------------------------------------------------------------
@@ -202,10 +203,8 @@ def _summary(draft) -> dict:
 
 @login_required
 @require_GET
-def data(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def data(request, *, family: Family):
     return render(
         request,
         "families/data.html",
@@ -267,10 +266,8 @@ def guardian_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def guardian_add(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def guardian_add(request, *, family: Family):
     form = forms.GuardianForm(request.POST or None, initial={"parental_authority": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,10 +318,8 @@ def child_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_add(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def child_add(request, *, family: Family):
     identity = forms.ChildIdentityForm(
         request.POST or None,
         prefix="identite",
@@ -354,10 +349,8 @@ def child_add(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int | None = None):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def person_edit(request, pk: int | None = None, *, family: Family):
     person = None
     if pk is not None:
         person = AuthorisedPerson.objects.filter(pk=pk, family=family).first()
@@ -380,10 +373,8 @@ def person_edit(request, pk: int | None = None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def emergency_edit(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def emergency_edit(request, *, family: Family):
     form = forms.EmergencyForm(
         request.POST or None,
         initial={
@@ -407,10 +398,8 @@ def emergency_edit(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def address_change(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def address_change(request, *, family: Family):
     form = forms.AddressChangeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -442,10 +431,8 @@ def address_change(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def documents(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def documents(request, *, family: Family):
     children = list(family.children.all())
     form = forms.DocumentForm(request.POST or None, request.FILES or None, children=children)
     if request.method == "POST" and form.is_valid():
@@ -479,16 +466,3 @@ def document_file(request, pk: int):
     if document is None:
         raise Http404
     return document_response(document)
-
-
-def document_response(document: Document) -> FileResponse:
-    """The file, inline, with its checked type: never guessed from the uploaded name."""
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        filename=document.original_name,
-        as_attachment=False,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from espace_citoyen.core.models import DemoMail
+from espace_citoyen.demarches.selectors import demarche_list_for_owner
+from espace_citoyen.families.selectors import family_for_user
 from espace_citoyen.portal.rules import darken
 from espace_citoyen.portal.selectors import (
     accessibility_statement,
@@ -42,9 +44,6 @@ def search(request):
 @login_required
 @require_GET
 def dashboard(request):
-    from espace_citoyen.demarches.selectors import demarche_list_for_owner
-    from espace_citoyen.families.selectors import family_for_user
-
     family = family_for_user(request.user)
     owners = [owner for owner in (family, request.user) if owner is not None]
     demarches = demarche_list_for_owner(*owners, with_events=False)[:5]

@@ -7,13 +7,17 @@ without any record. Families come from the families demo; absent ones are skippe
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from weasyprint import HTML
 
 from espace_citoyen.accounts.models import User
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
+from espace_citoyen.families import services as family_services
 from espace_citoyen.families.models import Family, FamilyStatus, Guardian
+from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules, services
 from espace_citoyen.pricing.models import FamilyQuotient, IncomeDeclaration, TariffGrid
 from espace_citoyen.schooling.models import SchoolYear
@@ -159,8 +163,6 @@ def _grids_for(activity: Activity, *, actor) -> None:
 
 def _non_resident_family() -> None:
     """One family living outside the commune (created at the desk if none exists)."""
-    from espace_citoyen.portal.selectors import commune_get
-
     codes = rules.postal_codes(commune_get().postal_codes)
     if not codes:
         return
@@ -168,12 +170,10 @@ def _non_resident_family() -> None:
         return
     if Guardian.objects.filter(email=NON_RESIDENT["email"]).exists():
         return
-    from espace_citoyen.families import services as families
-
     guichet = User.objects.filter(email="agent.guichet@example.org").first()
-    families.family_create_at_desk(
+    family_services.family_create_at_desk(
         agent=guichet,
-        data=families.FamilyInput(
+        data=family_services.FamilyInput(
             address=NON_RESIDENT["address"],
             guardians=[
                 {
@@ -246,9 +246,5 @@ def _pending_declaration(family: Family) -> None:
 
 def demo_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with `lines` of text (demo documents), made by WeasyPrint."""
-    from html import escape
-
-    from weasyprint import HTML
-
     body = "".join(f"<p>{escape(line)}</p>" for line in lines)
     return HTML(string=f"<!DOCTYPE html><html lang='fr'><body>{body}</body></html>").write_pdf()

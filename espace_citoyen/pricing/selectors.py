@@ -9,12 +9,16 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.selectors import audit_in
 from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families.models import Document, Family
+from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules
 from espace_citoyen.pricing.models import (
+    AUDIT_AREA,
+    GRID_AUDIT_ENTITY,
     FamilyQuotient,
-    GridChange,
     IncomeDeclaration,
     TariffBracket,
     TariffGrid,
@@ -57,8 +61,6 @@ def quotients_upcoming(records: list[FamilyQuotient], day: date) -> list[FamilyQ
 
 def family_is_resident(family: Family) -> bool:
     """Resident rate when the guichet validated an address in the commune."""
-    from espace_citoyen.portal.selectors import commune_get
-
     return rules.is_resident(
         postal_code=family.postal_code,
         address_validated=family.address_validated_on is not None,
@@ -136,14 +138,14 @@ def grid_on(activity_id: int, day: date) -> TariffGrid | None:
     )
 
 
-def grids_with_changes(*, limit_changes: int = 200) -> tuple[list[TariffGrid], list[GridChange]]:
+def grids_with_changes(*, limit_changes: int = 200) -> tuple[list[TariffGrid], list[AuditEntry]]:
     """All grids (newest periods first within each activity) and the latest changes."""
     grids = list(
         TariffGrid.objects.select_related("activity", "activity__school_year")
         .prefetch_related(Prefetch("brackets", queryset=TariffBracket.objects.order_by("qf_min")))
         .order_by("activity__name", "activity_id", "-valid_from")
     )
-    changes = list(GridChange.objects.select_related("actor")[:limit_changes])
+    changes = list(audit_in(AUDIT_AREA, entities=[GRID_AUDIT_ENTITY])[:limit_changes])
     return grids, changes
 
 

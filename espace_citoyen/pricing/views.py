@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
-from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
 from espace_citoyen.pricing import api_particulier, forms, rules, selectors, services
 
 # --- « je mets à jour mes tarifs » -----------------------------------------------------------
@@ -19,12 +20,10 @@ from espace_citoyen.pricing import api_particulier, forms, rules, selectors, ser
 
 @login_required
 @require_GET
-def declare(request):
+@family_required
+def declare(request, *, family: Family):
     """The choice of the way to declare, with the family's current QF and any pending
     declaration."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     pending = selectors.declaration_pending(family)
     return _declare_page(request, family, pending, forms.DocumentAddForm() if pending else None)
 
@@ -61,12 +60,10 @@ def _declared(request, declaration):
     return redirect("pricing:declare")
 
 
-def _declaration_page(request, form_class, submit, *, title, intro):
+@family_required
+def _declaration_page(request, form_class, submit, *, title, intro, family: Family):
     """A declaration with its document: the form, the service through `submit(family,
     cleaned_data)`, the service's errors on the form, nothing typed lost."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,13 +122,11 @@ def declare_tax(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def declare_api(request):
+@family_required
+def declare_api(request, *, family: Family):
     """With the family's consent, the QF is read from the CAF or the MSA."""
     if not api_particulier.is_enabled():
         raise Http404
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     guardian = next((g for g in family.guardians.all() if g.user_id == request.user.pk), None)
     form = forms.ApiConsentForm(
         request.POST or None, initial=forms.ApiConsentForm.initial_for(guardian)
@@ -180,11 +175,9 @@ def declare_api(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def declare_none(request):
+@family_required
+def declare_none(request, *, family: Family):
     """« Je ne déclare pas mes revenus »: the highest rate from next month."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     form = forms.WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,11 +212,9 @@ def declare_none(request):
 
 @login_required
 @require_http_methods(["POST"])
-def declaration_document(request):
+@family_required
+def declaration_document(request, *, family: Family):
     """Add a document to the pending declaration (when the régie asks for one)."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     pending = selectors.declaration_pending(family)
     if pending is None:
         messages.error(request, _("Vous n'avez pas de déclaration en cours d'examen."))
@@ -247,10 +238,8 @@ def declaration_document(request):
 
 @login_required
 @require_GET
-def my_rates(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def my_rates(request, *, family: Family):
     today = timezone.localdate()
     return render(
         request,

@@ -8,7 +8,10 @@ duplicates."""
 from datetime import date
 from pathlib import Path
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.demarches import services as demarches
+from espace_citoyen.families.models import Guardian
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import (
     DerogationMotive,
@@ -126,10 +129,6 @@ REQUESTS = [
 def _demo_requests() -> None:
     """File the demo families' requests through the services, while the 2027-2028
     campaign is open (afterwards the demo simply has none)."""
-    from espace_citoyen.accounts.models import User
-    from espace_citoyen.demarches import services as demarches
-    from espace_citoyen.families.models import Guardian
-
     year = SchoolYear.objects.get(label="2027-2028")
     agent = User.objects.filter(email="agent.scolaire@example.org").first()
     for email, first_name, accept, derogation in REQUESTS:

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.core.pdf import pdf_response
-from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
 from espace_citoyen.families.selectors import family_for_user
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
@@ -27,10 +28,8 @@ from espace_citoyen.schooling.models import Derogation, Enrolment
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def enrol(request, *, family: Family):
     today = timezone.localdate()
     years = selectors.school_years_to_come(today)
     open_years = [
@@ -118,10 +117,8 @@ def enrol(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def derogation(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@family_required
+def derogation(request, *, family: Family):
     all_enrolments = selectors.enrolments_of_family(family)
     today = timezone.localdate()
     enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e, today)]

@@ -16,6 +16,8 @@ from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.activities.models import ActivityKind, Attendance, Booking, BookingStatus
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
 from espace_citoyen.core.testing import page_text, pdf_upload, visible_text
+from espace_citoyen.families.models import DocumentKind
+from espace_citoyen.families.services import document_upload
 
 MONDAY = date(2026, 11, 30)
 
@@ -116,9 +118,6 @@ def test_presence_without_booking_is_recorded(agent_client, lunch):
 
 
 def _certificate(child, agent_user):
-    from espace_citoyen.families.models import DocumentKind
-    from espace_citoyen.families.services import document_upload
-
     return document_upload(
         family=child.family,
         kind=DocumentKind.MEDICAL_CERTIFICATE,

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+import icalendar
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -253,8 +254,6 @@ def test_certificate_delay():
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=300))
 def test_ics_reads_back_and_folds_lines_at_75_octets(text):
     """A calendar application reads back every event; no line exceeds 75 octets."""
-    import icalendar
-
     # icalendar reads a literal « \N » as the iCalendar line break, on purpose.
     assume("\\N" not in text)
     ics = rules.ics_calendar(

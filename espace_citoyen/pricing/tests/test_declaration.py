@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from espace_citoyen.core.testing import page_text, visible_text
 from espace_citoyen.demarches.models import Demarche
+from espace_citoyen.families.factories import ChildFactory
 from espace_citoyen.families.models import Document, DocumentKind
 from espace_citoyen.pricing import services
 from espace_citoyen.pricing.models import FamilyQuotient, IncomeDeclaration
@@ -118,8 +120,6 @@ def test_bad_caf_figures_are_refused(citizen_client, family, qf, message):
 
 def test_the_attestation_must_be_a_real_document(citizen_client, family):
     """A text file named .pdf is refused by its content; a missing file is asked for."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fake = SimpleUploadedFile("attestation.pdf", b"juste du texte", "application/pdf")
     response = citizen_client.post(reverse("pricing:declare_caf"), {"qf": "812", "document": fake})
     assert response.status_code == 400
@@ -193,8 +193,6 @@ def test_the_declaration_page_runs_a_fixed_number_of_queries(
     citizen_client, family, citizen, regie, django_assert_max_num_queries
 ):
     """Two children or seven, one QF period or four: the same number of queries."""
-    from espace_citoyen.families.factories import ChildFactory
-
     services.quotient_record(family=family, qf=900, starts_on=date(2026, 6, 1), actor=regie)
     services.declaration_submit_caf(family=family, actor=citizen, qf=812, attestation=pdf_upload())
     url = reverse("pricing:declare")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from espace_citoyen.core.testing import visible_text
 from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.pricing import selectors, services
+from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS, pdf_upload
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -139,7 +140,6 @@ def test_personal_rates_query_count_does_not_grow(
             client.get(url)
         for _index in range(5):
             ChildFactory(family=family, has_pai=True)
-        from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
 
         for name in ("Mercredi", "Vacances"):
             activity = paris_grid.activity.__class__.objects.create(
@@ -276,8 +276,6 @@ def test_the_grids_page_query_count_does_not_grow(
     client, paris_grid, django_assert_max_num_queries
 ):
     """Two activities or five, nine brackets or more: the same number of queries."""
-    from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
-
     url = reverse("pricing:grids")
     with at(2026, 11, 20, 10, 0):
         client.get(url)
@@ -317,6 +315,4 @@ def test_declaration_needed_until_done(family, citizen, regie):
 
 
 def _pdf():
-    from espace_citoyen.pricing.tests.conftest import pdf_upload
-
     return pdf_upload()
