@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "espace_citoyen.families",
     "espace_citoyen.schooling",
     "espace_citoyen.activities",
+    "espace_citoyen.allocation",
     "espace_citoyen.pricing",
     "espace_citoyen.billing",
     "espace_citoyen.payments",

@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "espace_citoyen.families.demo",
     "espace_citoyen.schooling.demo",
     "espace_citoyen.activities.demo",
+    "espace_citoyen.allocation.demo",
     "espace_citoyen.pricing.demo",
     "espace_citoyen.billing.demo",
 ]
