@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "espace_citoyen.activities.demo",
     "espace_citoyen.pricing.demo",
     "espace_citoyen.billing.demo",
+    "espace_citoyen.sepa.demo",
 ]
 
 
