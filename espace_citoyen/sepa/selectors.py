@@ -17,7 +17,7 @@ def mandates_of_family(family) -> dict:
     mandates = list(Mandate.objects.filter(family=family).order_by("-created_at", "-id")[:10])
     return {
         "in_force": next((m for m in mandates if m.status in IN_FORCE_STATUSES), None),
-        "request": next((m for m in mandates if m.status in REQUEST_STATUSES), None),
+        "pending": next((m for m in mandates if m.status in REQUEST_STATUSES), None),
         "refused": next((m for m in mandates if m.status == MandateStatus.REFUSED), None),
         "ended": next(
             (m for m in mandates if m.status in (MandateStatus.REVOKED, MandateStatus.LAPSED)),

@@ -42,7 +42,7 @@ def mandate_request(request):
     if creditor is None:
         return redirect("sepa:mandate")
     current = selectors.mandates_of_family(family)
-    if current["request"] and current["request"].status == MandateStatus.PENDING:
+    if current["pending"] and current["pending"].status == MandateStatus.PENDING:
         return redirect("sepa:mandate")
     form = MandateRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -85,8 +85,12 @@ def mandate_sign(request, pk: int):
         return redirect("sepa:mandate")
     form = SignForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
-        services.signature_code_send(mandate=mandate, actor=request.user)
-        messages.success(request, f"Un nouveau code vous a été envoyé à {request.user.email}.")
+        try:
+            services.signature_code_send(mandate=mandate, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Un nouveau code vous a été envoyé à {request.user.email}.")
         return redirect("sepa:sign", pk=mandate.pk)
     if request.method == "POST" and form.is_valid():
         try:

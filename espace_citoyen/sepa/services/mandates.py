@@ -25,12 +25,16 @@ from espace_citoyen.sepa.models import (
     Creditor,
     Mandate,
     MandateStatus,
+    SepaEvent,
 )
 from espace_citoyen.sepa.services.common import creditor_required, event_record, family_notify
 
 DEMARCHE_TYPE = "prelevement"
 CODE_MINUTES = 15
 CODE_ATTEMPTS = 5
+# Codes e-mailed to one family in 24 hours: with five tries each, at most fifty guesses a
+# day out of a million, whatever the number of requests or « Recevoir un nouveau code ».
+CODES_PER_DAY = 10
 
 
 def mandate_in_force(family, creditor=None) -> Mandate | None:
@@ -127,11 +131,31 @@ def signature_code_send(*, mandate: Mandate, actor) -> None:
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if mandate.status != MandateStatus.TO_SIGN:
         raise ApplicationError(_("Cette demande n'est plus à signer."))
+    sent = SepaEvent.objects.filter(
+        mandate__family_id=mandate.family_id,
+        action="code",
+        at__gte=timezone.now() - timedelta(days=1),
+    ).count()
+    if sent >= CODES_PER_DAY:
+        raise ApplicationError(
+            _(
+                "Trop de codes ont été envoyés aujourd'hui : réessayez demain ou adressez-vous "
+                "à la régie."
+            ),
+            field="code",
+        )
     code = f"{secrets.randbelow(1_000_000):06d}"
     mandate.code_hash = _code_hash(mandate, code)
     mandate.code_sent_at = timezone.now()
     mandate.code_attempts = 0
     mandate.save(update_fields=["code_hash", "code_sent_at", "code_attempts"])
+    event_record(
+        creditor=mandate.creditor,
+        mandate=mandate,
+        action="code",
+        summary=f"Code de signature envoyé par courriel ({mandate.iban_masked})",
+        actor=actor,
+    )
     to = [actor.email] if getattr(actor, "email", "") else []
     if to:
         notify(

@@ -46,6 +46,7 @@ def test_request_sign_accept(family, citizen, clerk, creditor):
     assert list(SepaEvent.objects.filter(mandate=mandate).values_list("action", flat=True)) == [
         "acceptation",
         "signature",
+        "code",
         "demande",
     ]
     assert all(IBAN not in m.body for m in mail.outbox)

@@ -101,3 +101,31 @@ def test_regie_debit_run(agent_client, december_invoice, mandate, creditor):
     assert IBAN.encode() in download.content
     location = response["Location"]
     assert agent_client(Role.GUICHET).get(location + "xml/").status_code == 403
+
+
+def test_codes_are_capped_so_they_cannot_be_guessed(citizen_client, family, creditor):
+    """Five tries per code and ten codes a day for the family, whatever the requests."""
+    data = {"holder": "Camille Martin", "address": "1 rue", "iban": IBAN}
+    citizen_client.post("/carte-famille/prelevement/demande/", data)
+    mandate = Mandate.objects.get(family=family)
+    sign = f"/carte-famille/prelevement/demande/{mandate.pk}/signature/"
+    for _ in range(9):
+        citizen_client.post(sign, {"resend": "1"})
+    response = citizen_client.post(sign, {"resend": "1"}, follow=True)
+    assert response.status_code == 200 and "Trop de codes" in page_text(response)
+    response = citizen_client.post("/carte-famille/prelevement/demande/", data)
+    assert response.status_code == 200 and "Trop de codes" in page_text(response)
+    assert "Camille Martin" in response.content.decode()
+    assert len([m for m in mail.outbox if "code de signature" in m.subject]) == 10
+
+
+def test_mandate_page_keeps_the_request_in_templates(citizen_client, family, citizen, creditor):
+    """The request under way does not hide Django's `request` from the card's menu."""
+    from espace_citoyen.sepa import services
+
+    services.mandate_request(
+        family=family, holder="Camille Martin", address="1 rue", iban=IBAN, actor=citizen
+    )
+    response = citizen_client.get("/carte-famille/prelevement/")
+    assert "n'est pas encore signée" in page_text(response)
+    assert response.context["request"].user == citizen
