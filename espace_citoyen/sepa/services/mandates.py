@@ -249,9 +249,21 @@ def mandate_for_demarche(demarche) -> Mandate | None:
     return Mandate.objects.filter(demarche=demarche).select_related("creditor").first()
 
 
+def _decidable(mandate: Mandate) -> None:
+    """Only a signed request waiting for the régie is accepted or refused."""
+    current = Mandate.objects.filter(pk=mandate.pk).values_list("status", "demarche_id").first()
+    if (
+        current is None
+        or current != (MandateStatus.PENDING, mandate.demarche_id)
+        or (mandate.demarche_id is None)
+    ):
+        raise ApplicationError(_("Cette demande n'attend pas de décision de la régie."))
+
+
 @transaction.atomic
 def mandate_accept(*, mandate: Mandate, actor) -> Mandate:
     """The régie accepts: the démarche is accepted and its hook activates the mandate."""
+    _decidable(mandate)
     demarches.demarche_accept(
         demarche=mandate.demarche,
         agent=actor,
@@ -262,6 +274,7 @@ def mandate_accept(*, mandate: Mandate, actor) -> Mandate:
 
 @transaction.atomic
 def mandate_refuse(*, mandate: Mandate, actor, reason: str) -> Mandate:
+    _decidable(mandate)
     if not reason.strip():
         raise ApplicationError(_("Le motif du refus est obligatoire."), field="reason")
     Mandate.objects.filter(pk=mandate.pk).update(refusal_reason=reason.strip()[:500])

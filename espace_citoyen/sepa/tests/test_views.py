@@ -129,3 +129,32 @@ def test_mandate_page_keeps_the_request_in_templates(citizen_client, family, cit
     response = citizen_client.get("/carte-famille/prelevement/")
     assert "n'est pas encore signée" in page_text(response)
     assert response.context["request"].user == citizen
+
+
+def test_regie_cannot_decide_a_request_not_signed_or_already_decided(
+    family, citizen, creditor, clerk, client
+):
+    """A forged POST on an unsigned request or an active mandate: a message, no 500."""
+    from espace_citoyen.sepa import services
+    from espace_citoyen.sepa.tests.conftest import mandate_active
+
+    unsigned = services.mandate_request(
+        family=family, holder="Camille Martin", address="1 rue", iban=IBAN, actor=citizen
+    )
+    client.force_login(clerk)
+    for decision in ("accept", "refuse"):
+        response = client.post(
+            f"/backoffice/prelevements/mandats/{unsigned.pk}/decision/",
+            {"decision": decision, "reason": "Non"},
+            follow=True,
+        )
+        assert "n'attend pas de décision" in page_text(response)
+    active = mandate_active(family, citizen, clerk)
+    response = client.post(
+        f"/backoffice/prelevements/mandats/{active.pk}/decision/",
+        {"decision": "refuse", "reason": "Non"},
+        follow=True,
+    )
+    assert "n'attend pas de décision" in page_text(response)
+    active.refresh_from_db()
+    assert active.status == MandateStatus.ACTIVE and active.refusal_reason == ""
