@@ -8,7 +8,8 @@ from django.core import mail
 from lxml import etree
 
 from espace_citoyen.billing import selectors as billing_selectors
-from espace_citoyen.billing.models import Invoice, InvoiceStatus
+from espace_citoyen.billing import services as billing_services
+from espace_citoyen.billing.models import Invoice, InvoiceStatus, PaymentMethod
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.sepa import pain008, services
@@ -123,6 +124,16 @@ def test_invoice_prenotified_debited_rejected_suspended(december_invoice, mandat
     assert mandate.reject_count == 1 and mandate.status == MandateStatus.ACTIVE
     with pytest.raises(ApplicationError, match="déjà"):
         services.debit_reject(debit=debit, code="AM04", actor=clerk)
+    # Paid online after the reject: « Réglée », not « Prélevée » (the debit was reversed).
+    billing_services.payment_record(
+        family=invoice.family,
+        invoices=[invoice],
+        amount=invoice.amount_due,
+        method=PaymentMethod.ONLINE,
+        reference="TX-after-reject",
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
 
 
 def test_second_reject_suspends(mandate, children, canteen, regie, clerk, creditor):
