@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush bench-billing lock clean
+.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush bench-billing bench-allocation lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,9 +45,10 @@ test-fast: $(VENV)/.installed-dev ## The suite without the browser journeys
 test-e2e: $(VENV)/.installed-dev ## Only the browser journeys (needs /usr/bin/chromium)
 	$(BIN)/pytest -q -m e2e -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
-lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, makemigrations --check
+lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, the import contract, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can
@@ -61,8 +62,11 @@ bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL 
 	$(MAKE) bench-rush
 	$(MAKE) bench-billing
 
-bench-rush: $(VENV)/.installed-dev ## Holiday rush: RUSH_FAMILIES (500) families book one scarce week at once (gunicorn + PostgreSQL)
-	$(PY) bench/rush.py
+bench-rush: $(VENV)/.installed-dev ## Opening day: RUSH_FAMILIES (2500) families book one scarce week, open-loop (gunicorn + PostgreSQL)
+	$(PY) bench/opening.py
+
+bench-allocation: $(VENV)/.installed-dev ## Fair allocation: 5,000 requests for 2,000 places over 8 weeks (pure rules, under 5 s)
+	$(PY) bench/allocation.py
 
 lock: ## Re-pin requirements from a fresh environment (after editing pyproject.toml)
 	rm -rf /tmp/ec-lock && $(PYTHON) -m venv /tmp/ec-lock

@@ -1,23 +1,30 @@
-"""Seed the benchmark database: one holiday centre with few places, N validated families
-each with an account, a child and an accepted enrolment. Prints a JSON description."""
+"""Seed the benchmark database: two holiday centres with few places each (one per rush:
+arrivals spread over 10 s, then all at once), N validated families each with an
+account, a child enrolled (accepted) in both, and a session: each family has logged in
+beforehand, as on opening day (the login phase measures logins separately, with the
+production password hasher). Prints a JSON description."""
 
 import json
 import os
 import sys
 from datetime import date, time, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, os.getcwd())  # the application run by the benchmark (RUSH_APP_DIR)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from espace_citoyen.accounts.models import User  # noqa: E402
 from espace_citoyen.activities import selectors  # noqa: E402
@@ -46,17 +53,21 @@ def seed(families: int, capacity: int) -> dict:
             "end_date": date(start_year + 1, 7, 3),
         },
     )
-    centre = Activity.objects.create(
-        name="Accueil de loisirs des vacances (rush)",
-        kind=ActivityKind.HOLIDAYS,
-        school_year=year,
-        place_name="Centre de loisirs des Sources",
-        capacity=capacity,
-        unit=Unit.DAY,
-        uses_weekly_template=False,
-        deadline_working_days=2,
-        deadline_time=time(12, 0),
-    )
+    centres = [
+        Activity.objects.create(
+            name=f"Accueil de loisirs des vacances ({label})",
+            kind=ActivityKind.HOLIDAYS,
+            school_year=year,
+            place_name=f"Centre de loisirs {label}",
+            capacity=capacity,
+            unit=Unit.DAY,
+            uses_weekly_template=False,
+            deadline_working_days=2,
+            deadline_time=time(12, 0),
+        )
+        for label in ("des Sources", "des Tilleuls")
+    ]
+    centre = centres[0]
     days = selectors.bookable_days(centre, start=today)
     monday = days[0] - timedelta(days=days[0].weekday())
     week = [d for d in days if d - monday < timedelta(days=7)]
@@ -104,39 +115,59 @@ def seed(families: int, capacity: int) -> dict:
         ]
     )
     family_type = ContentType.objects.get_for_model(Family)
-    demarches = Demarche.objects.bulk_create(
-        [
-            Demarche(
-                reference=f"D-RUSH-{i:06d}",
-                type="activites_inscription",
-                status="acceptee",
-                owner_type=family_type,
-                owner_id=f.pk,
-                title="Inscription vacances",
-            )
-            for i, f in enumerate(family_rows)
-        ]
-    )
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(
-                demarche=d,
-                family=c.family,
-                child=c,
-                activity=centre,
-                status=EnrolmentStatus.ACCEPTED,
-            )
-            for d, c in zip(demarches, children, strict=True)
-        ]
-    )
+    for n, activity in enumerate(centres):
+        demarches = Demarche.objects.bulk_create(
+            [
+                Demarche(
+                    reference=f"D-RUSH{n}-{i:06d}",
+                    type="activites_inscription",
+                    status="acceptee",
+                    owner_type=family_type,
+                    owner_id=f.pk,
+                    title="Inscription vacances",
+                )
+                for i, f in enumerate(family_rows)
+            ]
+        )
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    demarche=d,
+                    family=c.family,
+                    child=c,
+                    activity=activity,
+                    status=EnrolmentStatus.ACCEPTED,
+                )
+                for d, c in zip(demarches, children, strict=True)
+            ]
+        )
+    store = SessionStore()
+    expiry = timezone.now() + timedelta(hours=8)
+    sessions = [
+        Session(
+            session_key=get_random_string(32, VALID_KEY_CHARS),
+            session_data=store.encode(
+                {
+                    SESSION_KEY: str(u.pk),
+                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                    HASH_SESSION_KEY: u.get_session_auth_hash(),
+                }
+            ),
+            expire_date=expiry,
+        )
+        for u in users
+    ]
+    Session.objects.bulk_create(sessions)
     return {
+        "activities": [c.pk for c in centres],
         "activity": centre.pk,
         "capacity": capacity,
         "monday": monday.isoformat(),
         "days": [d.isoformat() for d in week],
         "password": PASSWORD,
         "families": [
-            {"email": u.email, "child": c.pk} for u, c in zip(users, children, strict=True)
+            {"email": u.email, "child": c.pk, "session": s.session_key}
+            for u, c, s in zip(users, children, sessions, strict=True)
         ],
     }
 

@@ -69,11 +69,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "espace_citoyen.core",
     "espace_citoyen.accounts",
+    "espace_citoyen.audit",
     "espace_citoyen.portal",
     "espace_citoyen.demarches",
     "espace_citoyen.families",
     "espace_citoyen.schooling",
     "espace_citoyen.activities",
+    "espace_citoyen.allocation",
     "espace_citoyen.pricing",
     "espace_citoyen.billing",
     "espace_citoyen.payments",
@@ -202,7 +204,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache (the commune, the catalogue): CACHE_URL=redis://host:6379/0 shares one Redis (or
+# Valkey) between every web process and machine; empty, each process keeps its own.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise, in DEBUG, the demo mailbox keeps every
 # message readable at /demo/courriels/ so the journey works offline.
@@ -286,9 +299,9 @@ PAYFIP_NUMCLI = env_str("PAYFIP_NUMCLI")  # the régie's 6-digit client number (
 PAYFIP_SAISIE = env_str("PAYFIP_SAISIE", "T")  # T test, X activation, W production
 # HMAC key of the simulated bank's signatures (default: derived from SECRET_KEY).
 SIMULATED_BANK_KEY = env_str("SIMULATED_BANK_KEY")
-# A payment still waiting for the bank's word is asked again after this delay, where the
-# backend can be asked (PayFiP); without an answer after PAYMENT_PENDING_MAX_HOURS it is
-# closed as abandoned (a later verified notification still records it).
+# The simulated bank accepts payments without money: it works only with DEBUG on (and in
+# the tests), never from the environment of a production site.
+SIMULATED_BANK_ALLOWED = DEBUG
 # Where the browser is sent to pay: the form that starts a payment redirects there, so the
 # Content-Security-Policy's form-action must allow it (PayFiP's by default).
 PAYMENT_SERVICE_ORIGINS = env_list(
@@ -296,6 +309,9 @@ PAYMENT_SERVICE_ORIGINS = env_list(
     "https://www.payfip.gouv.fr" if PAYMENT_BACKEND == "payfip_ws" else "",
 )
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PAYMENT_SERVICE_ORIGINS
+# A payment still waiting for the bank's word is asked again after this delay, where the
+# backend can be asked (PayFiP); without an answer after PAYMENT_PENDING_MAX_HOURS it is
+# closed as abandoned (a later verified notification still records it).
 PAYMENT_CHECK_AFTER_MINUTES = env_int("PAYMENT_CHECK_AFTER_MINUTES", 20)
 PAYMENT_PENDING_MAX_HOURS = env_int("PAYMENT_PENDING_MAX_HOURS", 48)
 

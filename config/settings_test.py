@@ -35,6 +35,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-espace-citoyen.sqlite3")}  # noqa: F405
 # Online payment through the project's simulated bank, with a fixed key.
 PAYMENT_BACKEND = "simulated"
+SIMULATED_BANK_ALLOWED = True
 SIMULATED_BANK_KEY = "test-simulated-bank-key"
 # Direct debit: the DEVELOPMENT encryption key (never for production).
 SEPA_ENCRYPTION_KEY = SEPA_DEVELOPMENT_KEY  # noqa: F405

@@ -2,6 +2,7 @@
 parents and each agent role, with GET, an empty POST and a POST of nonsense, on the
 demo commune. Bad input must get a French message, never a server error."""
 
+import re
 from collections import Counter
 from datetime import datetime
 from io import StringIO
@@ -54,8 +55,6 @@ def _patterns(resolver=None, prefix="", namespace=""):
 
 
 def _urls():
-    import re
-
     for route, name, _pattern in _patterns():
         if route.startswith(SKIPPED_PREFIXES) or name in SKIPPED_NAMES:
             continue

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
@@ -100,8 +101,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from django.conf import settings
-
         link = settings.SITE_URL + reverse_lazy(
             "accounts:password_reset_confirm",
             kwargs={"uidb64": context["uid"], "token": context["token"]},

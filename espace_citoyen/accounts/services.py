@@ -3,6 +3,7 @@
 Sign-up never tells whether an address already has an account: the page says the same
 thing either way, and the mail says which case applies."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,6 @@ from espace_citoyen.core.notifications import notify
 
 
 def _absolute(path: str) -> str:
-    from django.conf import settings
-
     return f"{settings.SITE_URL}{path}"
 
 

@@ -9,6 +9,7 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
 
 SALT = "espace_citoyen.accounts.account-link"
@@ -27,8 +28,6 @@ def account_link_make(user) -> str:
 
 def account_link_check(token: str):
     """The user a link belongs to; ApplicationError (in French) if expired, used or wrong."""
-    from espace_citoyen.accounts.models import User
-
     max_age = settings.ACCOUNT_LINK_MAX_AGE
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age)

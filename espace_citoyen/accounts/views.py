@@ -2,19 +2,20 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from espace_citoyen.accounts import forms, services
+from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.accounts.tokens import account_link_check
 from espace_citoyen.core.errors import ApplicationError
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
@@ -32,7 +33,7 @@ def signup_sent(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_password(request, token: str):
     try:
         user = account_link_check(token)
@@ -93,6 +94,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Without a `next` address, agents land on the back-office, parents on Mon
+        espace."""
+        if is_agent(self.request.user):
+            return resolve_url("backoffice:home")
+        return super().get_default_redirect_url()
+
 
 class LogoutView(auth_views.LogoutView):
     pass
@@ -145,7 +153,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     form = forms.ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from espace_citoyen.activities.models import (
     CalendarException,
     HolidayClosing,
 )
+from espace_citoyen.activities.services import activity_capacity_apply
 
 
 class HolidayClosingInline(admin.TabularInline):
@@ -43,9 +44,7 @@ class ActivityAdmin(admin.ModelAdmin):
         previous = form.initial.get("capacity") if change else None
         super().save_model(request, obj, form, change)
         if previous is not None and int(previous) != obj.capacity:
-            from espace_citoyen.activities.services import activity_capacity_apply
-
-            activity_capacity_apply(activity=obj, previous=int(previous))
+            activity_capacity_apply(activity=obj, previous=int(previous), actor=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

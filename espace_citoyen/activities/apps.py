@@ -7,11 +7,14 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "Périscolaire et extrascolaire"
 
     def ready(self) -> None:
+        from django.utils import timezone
+
         from espace_citoyen.accounts.roles import Role
-        from espace_citoyen.activities import services
+        from espace_citoyen.activities import selectors, services
         from espace_citoyen.activities.views import enrolment_detail_context
         from espace_citoyen.backoffice.registry import Screen, screen_register
         from espace_citoyen.demarches.registry import DemarcheType, type_register
+        from espace_citoyen.demarches.selectors import open_count_for_role
         from espace_citoyen.families.registry import CardService, card_service_register
 
         type_register(
@@ -58,6 +61,7 @@ class ActivitiesConfig(AppConfig):
                 "Pointage des présences",
                 "backoffice:register_index",
                 "Par lieu et par jour, sur téléphone.",
+                count=lambda agent: selectors.registers_count(timezone.localdate()),
             ),
             Screen(Role.PERISCOLAIRE, "Absences à justifier", "backoffice:absences"),
             Screen(
@@ -66,12 +70,22 @@ class ActivitiesConfig(AppConfig):
                 "backoffice:forecast",
                 "Repas (régimes, PAI), matin et soir ; export CSV et ODS pour la cuisine.",
             ),
-            Screen(Role.PERISCOLAIRE, "Listes d'attente", "backoffice:waitlists"),
+            Screen(
+                Role.PERISCOLAIRE,
+                "Listes d'attente",
+                "backoffice:waitlists",
+                count=lambda agent: selectors.waitlisted_count(since=timezone.localdate()),
+            ),
             Screen(
                 Role.PERISCOLAIRE,
                 "Fermetures et ouvertures exceptionnelles",
                 "backoffice:activity_calendar",
             ),
-            Screen(Role.PERISCOLAIRE, "Démarches à traiter", "backoffice:demarche_queue"),
+            Screen(
+                Role.PERISCOLAIRE,
+                "Démarches à traiter",
+                "backoffice:demarche_queue",
+                count=lambda agent: open_count_for_role(Role.PERISCOLAIRE),
+            ),
         ]:
             screen_register(screen)

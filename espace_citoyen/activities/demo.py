@@ -1,30 +1,45 @@
 """Demo data of activities: a school year of périscolaire at two schools, Wednesdays
-and holidays at the Centre de loisirs des Sources, with realistic capacities and a few
-days nearly full or full (so waitlists can be tried). Idempotent."""
+and holidays at the Centre de loisirs des Sources, with realistic capacities and the
+next two holiday weeks still open nearly full and full (so waitlists can be tried).
+Dates follow today (core.demo_dates). Idempotent."""
 
 from datetime import date, time, timedelta
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import (
     Activity,
     ActivityKind,
+    Booking,
     Enrolment,
     EnrolmentStatus,
     HolidayClosing,
     Unit,
 )
+from espace_citoyen.activities.services import (
+    booking_add_week,
+    eligibility_problem,
+    enrolment_request,
+)
+from espace_citoyen.core import dates, demo_dates
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian
+from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.families.services import family_refresh_search_text
 from espace_citoyen.schooling.models import School, SchoolYear
 from espace_citoyen.schooling.rules import ELEMENTAIRE_LEVELS, MATERNELLE_LEVELS
 
-YEAR = ("2026-2027", date(2026, 9, 1), date(2027, 7, 3))
+# The activities' enrolment campaign: June to the beginning of July before the rentrée.
 CAMPAIGN = (date(2026, 6, 1), date(2026, 7, 10))
+# Summer bookings close week by week; other periods close as a whole.
+LONG_PERIOD_DAYS = 21
 ELEMENTARY = "École élémentaire Jean-Jaurès"
 NURSERY = "École maternelle des Tilleuls"
 CENTRE = "Centre de loisirs des Sources"
 
 DEMO_CHILDREN = [
-    # (first name, last name, birth date): families of the demo's scarce places
+    # (first name, last name, birth date in the reference year, see core.demo_dates):
+    # families of the demo's scarce places
     ("Lina", "Bernard", date(2017, 3, 2)),
     ("Noah", "Petit", date(2018, 6, 11)),
     ("Jade", "Robert", date(2019, 1, 23)),
@@ -53,7 +68,7 @@ DEMO_CHILDREN = [
 
 
 def _school_year() -> SchoolYear:
-    label, start, end = YEAR
+    label, start, end = demo_dates.school_year()
     year, _created = SchoolYear.objects.get_or_create(
         label=label, defaults={"start_date": start, "end_date": end}
     )
@@ -100,9 +115,10 @@ def _activities() -> dict[str, Activity]:
     year = _school_year()
     jaures = _school(ELEMENTARY, "elementaire", ELEMENTAIRE_LEVELS, "4 rue Jean-Jaurès")
     tilleuls = _school(NURSERY, "maternelle", MATERNELLE_LEVELS, "2 allée des Tilleuls")
+    campaign = (demo_dates.shifted(CAMPAIGN[0]), demo_dates.shifted(CAMPAIGN[1]))
     common = {
-        "campaign_start": CAMPAIGN[0],
-        "campaign_end": CAMPAIGN[1],
+        "campaign_start": campaign[0],
+        "campaign_end": campaign[1],
         "deadline_working_days": 2,
         "deadline_time": time(12, 0),
     }
@@ -178,8 +194,8 @@ def _activities() -> dict[str, Activity]:
             unit=Unit.DAY,
             deadline_working_days=5,
             deadline_time=time(12, 0),
-            campaign_start=CAMPAIGN[0],
-            campaign_end=CAMPAIGN[1],
+            campaign_start=campaign[0],
+            campaign_end=campaign[1],
         ),
         "holidays": _activity(
             year,
@@ -197,22 +213,37 @@ def _activities() -> dict[str, Activity]:
     }
     holidays = made["holidays"]
     if not holidays.holiday_closings.exists():
-        for name, first, last in _holiday_periods("B", year.start_date, date(2027, 8, 31)):
-            HolidayClosing.objects.create(
-                activity=holidays,
-                label=name,
-                first_day=first,
-                last_day=last,
-                closes_on=first - timedelta(days=17),
-            )
+        summer_end = date(year.end_date.year, 8, 31)
+        for name, first, last in _holiday_periods("B", year.start_date, summer_end):
+            for label, week_first, week_last in _booking_periods(name, first, last):
+                HolidayClosing.objects.create(
+                    activity=holidays,
+                    label=label,
+                    first_day=week_first,
+                    last_day=week_last,
+                    closes_on=week_first - timedelta(days=17),
+                )
     return made
+
+
+def _booking_periods(name: str, first: date, last: date) -> list[tuple[str, date, date]]:
+    """A holiday period as one booking period, or week by week when it is long (the
+    summer), so that some of it is still open whatever the day."""
+    if (last - first).days < LONG_PERIOD_DAYS:
+        return [(name, first, last)]
+    periods = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        week_first, week_last = max(first, monday), min(last, monday + timedelta(days=4))
+        if week_first <= week_last:
+            label = f"{name}, semaine du {dates.french_date(week_first)}"
+            periods.append((label, week_first, week_last))
+        monday += timedelta(days=7)
+    return periods
 
 
 def _demo_families() -> list:
     """Families without accounts, whose children fill the scarce places."""
-    from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian
-    from espace_citoyen.families.services import family_refresh_search_text
-
     children = []
     for index, (first_name, last_name, birth_date) in enumerate(DEMO_CHILDREN, start=1):
         number = f"F-D{index:05d}"
@@ -239,7 +270,7 @@ def _demo_families() -> list:
                 last_name=last_name,
                 first_name=first_name,
                 sex="F" if index % 2 else "M",
-                birth_date=birth_date,
+                birth_date=demo_dates.shifted(birth_date),
                 diet=["standard", "standard", "sans_porc", "sans_viande"][index % 4],
                 has_pai=index % 9 == 0,
             )
@@ -249,8 +280,6 @@ def _demo_families() -> list:
 
 
 def _enrol(child, activity, weekdays) -> None:
-    from espace_citoyen.activities.services import eligibility_problem, enrolment_request
-
     if eligibility_problem(child, activity):
         return
     if Enrolment.objects.filter(
@@ -266,9 +295,6 @@ def _enrol(child, activity, weekdays) -> None:
 
 def load() -> list[tuple[str, str]]:
     """Create the activities and fill some of them; returns no login."""
-    from espace_citoyen.activities.models import Booking
-    from espace_citoyen.activities.services import booking_add_week
-
     made = _activities()
     children = _demo_families()
     for child in children:
@@ -277,12 +303,10 @@ def load() -> list[tuple[str, str]]:
         _enrol(child, made["jj_evening"], [0, 1, 3, 4])
         _enrol(child, made["wednesday"], [2])
         _enrol(child, made["holidays"], [])
-    # The first week of the Christmas holidays nearly full, the second one full.
+    # The next two holiday weeks still open: the first nearly full, the second full.
     holidays = made["holidays"]
-    closings = list(holidays.holiday_closings.order_by("first_day"))
-    christmas = next((c for c in closings if "Noël" in c.label), None)
-    if christmas is not None:
-        weeks = [christmas.first_day, christmas.first_day + timedelta(days=7)]
+    weeks = _open_holiday_weeks(holidays)[:2]
+    if weeks:
         for week_index, monday in enumerate(weeks):
             wanted = 22 if week_index == 0 else len(children)
             for child in children[:wanted]:
@@ -300,11 +324,21 @@ def load() -> list[tuple[str, str]]:
     return []
 
 
+def _open_holiday_weeks(holidays: Activity) -> list[date]:
+    """Mondays of the holiday weeks whose bookings are still open, in order."""
+    today = demo_dates.today()
+    mondays = []
+    for closing in holidays.holiday_closings.filter(closes_on__gt=today).order_by("first_day"):
+        monday = closing.first_day - timedelta(days=closing.first_day.weekday())
+        while monday <= closing.last_day:
+            if monday not in mondays:
+                mondays.append(monday)
+            monday += timedelta(days=7)
+    return mondays
+
+
 def _camille(made: dict[str, Activity]) -> None:
     """If the demo parent has a family card, enrol her children in their canteen."""
-    from espace_citoyen.accounts.models import User
-    from espace_citoyen.families.selectors import family_for_user
-
     user = User.objects.filter(email="camille.martin@example.org").first()
     family = family_for_user(user) if user else None
     if family is None:

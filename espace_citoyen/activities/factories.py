@@ -4,6 +4,8 @@ them (an accepted démarche with its enrolment)."""
 from datetime import date, time
 
 from espace_citoyen.activities.models import Activity, ActivityKind, Enrolment, EnrolmentStatus
+from espace_citoyen.activities.services import DEMARCHE_ENROLMENT
+from espace_citoyen.demarches.services import demarche_submit
 from espace_citoyen.schooling.models import School, SchoolYear
 
 
@@ -48,9 +50,6 @@ def activity_create(
 
 def enrolment_make(child, activity: Activity, *, weekdays=(), status=EnrolmentStatus.ACCEPTED):
     """An enrolment with its démarche, without generating bookings."""
-    from espace_citoyen.activities.services import DEMARCHE_ENROLMENT
-    from espace_citoyen.demarches.services import demarche_submit
-
     demarche = demarche_submit(
         type_key=DEMARCHE_ENROLMENT,
         owner=child.family,

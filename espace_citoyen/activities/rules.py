@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+import holidays
+import icalendar
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from vacances_scolaires_france import SchoolHolidayDates
 
 from espace_citoyen.core import dates
 
@@ -64,8 +67,6 @@ def moment_label(moment: datetime) -> str:
 
 @lru_cache(maxsize=1)
 def _school_holiday_dates():
-    from vacances_scolaires_france import SchoolHolidayDates
-
     return SchoolHolidayDates()
 
 
@@ -87,8 +88,6 @@ def school_holidays(zone: str, start: date, end: date) -> Mapping[date, str]:
 @lru_cache(maxsize=64)
 def public_holidays(start: date, end: date) -> Mapping[date, str]:
     """French public holidays between start and end (both included), named in French."""
-    import holidays
-
     calendar = holidays.France(years=range(start.year, end.year + 1), language="fr")
     return {day: name for day, name in calendar.items() if start <= day <= end}
 
@@ -232,6 +231,16 @@ def in_window(day: date, start: date | None, end: date | None) -> bool:
     return start is not None and end is not None and start <= day <= end
 
 
+def attendance_day_problem(day: date, today: date) -> str | None:
+    """Presence is recorded on the day or after it, never ahead (billing reads it)."""
+    if day > today:
+        return _(
+            "Le pointage du %(day)s se fera ce jour-là : on ne peut pas noter la présence "
+            "d'un jour à venir."
+        ) % {"day": day_label(day)}
+    return None
+
+
 def certificate_in_time(*, absent_on: date, received_at: datetime, delay_hours: int) -> bool:
     """A medical certificate justifies an absence when it arrives at most `delay_hours`
     after the end of the day of absence (local, naive datetimes)."""
@@ -345,8 +354,6 @@ class IcsEvent:
 def ics_calendar(*, name: str, events: Iterable[IcsEvent], stamp: datetime) -> str:
     """An iCalendar text (RFC 5545) of all-day events, built by the icalendar library
     (escaping, line folding, CRLF)."""
-    import icalendar
-
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Espace Citoyen//Activites//FR")
     calendar.add("version", "2.0")

@@ -26,6 +26,8 @@ from espace_citoyen.activities.models import (
     Unit,
 )
 from espace_citoyen.core import dates
+from espace_citoyen.families.models import Document, DocumentKind
+from espace_citoyen.portal.selectors import commune_get
 
 
 def now_local() -> datetime:
@@ -34,8 +36,6 @@ def now_local() -> datetime:
 
 
 def commune_zone() -> str:
-    from espace_citoyen.portal.selectors import commune_get
-
     return commune_get().school_zone or "B"
 
 
@@ -249,6 +249,10 @@ class MonthCalendar:
     previous: date | None
     next: date | None
     weeks: list[dict]  # week bookings offered for holiday activities
+    # Days before the month's first open day (one that can still be booked or changed),
+    # folded on the page; `rows` starts at that day. Empty when no day is open.
+    past: list[CalendarRow] = field(default_factory=list)
+    first_open: date | None = None
 
     @property
     def title(self) -> str:
@@ -340,6 +344,12 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
         week["full"] = any(code == rules.FULL for code in states)
         if week["bookable"]:
             week_offers.append(week)
+    open_at = next(
+        (index for index, row in enumerate(rows) if any(c.state.action for c in row.cells)),
+        None,
+    )
+    first_open = rows[open_at].day if open_at is not None else None
+    past, rows = (rows[:open_at], rows[open_at:]) if open_at else ([], rows)
     starts = [activity.school_year.start_date for activity in activities]
     ends = [activity_range(activity)[1] for activity in activities]
     month_start = date(year, month, 1)
@@ -354,7 +364,21 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
         previous=previous if starts and previous >= min(starts).replace(day=1) else None,
         next=following if ends and following <= max(ends) else None,
         weeks=week_offers,
+        past=past,
+        first_open=first_open,
     )
+
+
+def child_first_month(child, today: date) -> MonthCalendar:
+    """The calendar a parent lands on: this month, or the next one when no day left in
+    this month can still be booked or changed (at the end of a month). At most twice
+    the queries of one month."""
+    calendar = child_month(child, today.year, today.month)
+    if calendar.first_open is None and calendar.next is not None:
+        following = child_month(child, calendar.next.year, calendar.next.month)
+        if following.first_open is not None:
+            return following
+    return calendar
 
 
 def feed_for(child) -> CalendarFeed | None:
@@ -536,8 +560,6 @@ def register(activity: Activity, day: date) -> dict:
 def absences_to_justify(*, since: date) -> list[dict]:
     """Unjustified absences of booked children since `since`, each with the medical
     certificates the family sent for that child (to pick one). Two queries."""
-    from espace_citoyen.families.models import Document, DocumentKind
-
     absences = list(
         Attendance.objects.filter(
             present=False, justified=False, date__gte=since, booking__isnull=False
@@ -621,6 +643,22 @@ def waitlists(*, since: date, limit: int = 500) -> list[Booking]:
         .annotate(rank=_waitlist_rank())
         .order_by("date", "activity__name", "waitlist_position")[:limit]
     )
+
+
+def registers_count(day: date) -> int:
+    """How many activities have children booked on `day`: the registers to keep (one
+    query), for the back-office home."""
+    return (
+        Booking.objects.filter(date=day, status=BookingStatus.CONFIRMED)
+        .values("activity_id")
+        .distinct()
+        .count()
+    )
+
+
+def waitlisted_count(*, since: date) -> int:
+    """Children waiting for a place from `since` on (one query)."""
+    return Booking.objects.filter(status=BookingStatus.WAITLISTED, date__gte=since).count()
 
 
 def day_counter(activity: Activity, day: date) -> ActivityDay | None:

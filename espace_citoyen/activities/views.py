@@ -13,23 +13,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.activities import forms, rules, selectors, services
 from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
-from espace_citoyen.families.access import family_for_request
-from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
+from espace_citoyen.families.selectors import child_of_user
 
 
 def _child_of(request, pk: int):
-    """One of the user's children; another family's child is a 404."""
-    family = family_for_user(request.user)
-    child = family and next((c for c in family.children.all() if c.pk == pk), None)
-    if not child:
+    """One of the user's children (one query); another family's child is a 404."""
+    child = child_of_user(request.user, pk)
+    if child is None:
         raise Http404
-    return family, child
+    return child
 
 
 def enrolment_detail_context(demarche, agent: bool) -> dict:
@@ -41,11 +41,9 @@ def enrolment_detail_context(demarche, agent: bool) -> dict:
 
 
 @login_required
-@require_GET
-def home(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_safe
+@family_required
+def home(request, *, family: Family):
     enrolments = selectors.enrolments_of_family(family)
     children = []
     for child in family.children.all():
@@ -67,11 +65,9 @@ def _activity_label(activity: Activity) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def enrol(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def enrol(request, *, family: Family):
     child_id = request.POST.get("child") or request.GET.get("enfant")
     children = list(family.children.all())
     child = next((c for c in children if str(c.pk) == str(child_id)), None)
@@ -151,8 +147,10 @@ def _month_param(value: str | None) -> tuple[int, int]:
     return today.year, today.month
 
 
-def _month_page(request, child, year: int, month: int, *, error: str = "", status: int = 200):
-    calendar = selectors.child_month(child, year, month)
+def _month_page(
+    request, child, year: int, month: int, *, error: str = "", status: int = 200, calendar=None
+):
+    calendar = calendar or selectors.child_month(child, year, month)
     return render(
         request,
         "activities/month.html",
@@ -167,9 +165,12 @@ def _month_page(request, child, year: int, month: int, *, error: str = "", statu
 
 
 @login_required
-@require_GET
+@require_safe
 def child_month(request, child_id: int):
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
+    if not request.GET.get("mois"):
+        calendar = selectors.child_first_month(child, timezone.localdate())
+        return _month_page(request, child, calendar.year, calendar.month, calendar=calendar)
     year, month = _month_param(request.GET.get("mois"))
     return _month_page(request, child, year, month)
 
@@ -192,7 +193,7 @@ def _back_to_day(child, activity: Activity, day: date):
 @require_POST
 def child_book(request, child_id: int):
     """Add or cancel one day (a button of the month calendar)."""
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     form = forms.DayForm(request.POST)
     if not form.is_valid():
         year, month = _month_param(request.POST.get("mois"))
@@ -244,7 +245,7 @@ def child_book(request, child_id: int):
 @require_POST
 def child_book_week(request, child_id: int):
     """Book a whole holiday week."""
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
         year, month = _month_param(request.POST.get("mois"))
@@ -283,11 +284,9 @@ def child_book_week(request, child_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def template_change(request, pk: int):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def template_change(request, pk: int, *, family: Family):
     enrolment = selectors.enrolment_get_for_family(family, pk)
     if enrolment is None or enrolment.status != EnrolmentStatus.ACCEPTED:
         raise Http404
@@ -340,9 +339,9 @@ def template_change(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_feed(request, child_id: int):
-    _family, child = _child_of(request, child_id)
+    child = _child_of(request, child_id)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(child=child)
@@ -362,7 +361,7 @@ def child_feed(request, child_id: int):
     return render(request, "activities/feed.html", {"child": child, "feed": feed, "url": url})
 
 
-@require_GET
+@require_safe
 def feed(request, token: str):
     """The iCal feed: no login (calendar apps cannot log in), the token is the secret."""
     child, bookings = selectors.feed_bookings(token)

@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, resolve, reverse
 
 from espace_citoyen.accounts.roles import Role, has_role, is_agent
 
@@ -24,6 +25,21 @@ def agent_required(*roles: Role) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # Read by may_open(); functools.wraps carries it through the outer decorators.
+        wrapper.agent_roles = roles
         return wrapper
 
     return decorator
+
+
+def may_open(user, url_name: str, *args) -> bool:
+    """Whether `user` may open the back-office page `url_name`, by the roles its view
+    asks for: a view offers a link only to the agents it would not answer 403."""
+    try:
+        view = resolve(reverse(url_name, args=args)).func
+    except NoReverseMatch:
+        return False
+    roles = getattr(view, "agent_roles", None)
+    if roles is None:
+        return True
+    return has_role(user, *roles) if roles else is_agent(user)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import rules, selectors, services
@@ -46,7 +46,7 @@ def _posted_id(request, name: str) -> int | None:
 # --- activities and places -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @periscolaire
 def activity_list(request):
     today = timezone.localdate()
@@ -62,7 +62,7 @@ class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=0, max_value=10000)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @periscolaire
 def activity_detail(request, pk: int):
     activity = selectors.activity_get(pk)
@@ -129,7 +129,7 @@ class ExceptionForm(forms.Form):
         ]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @periscolaire
 def activity_calendar(request):
     today = timezone.localdate()
@@ -173,7 +173,7 @@ def activity_calendar_delete(request, pk: int):
 # --- attendance register -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @periscolaire
 def register_index(request):
     day = _date_param(request.GET.get("date"), timezone.localdate())
@@ -221,13 +221,14 @@ def _register_page(request, activity, day, *, error: str = "", status: int = 200
             "day": day,
             "day_label": rules.day_label(day),
             "error": error,
+            "ahead": rules.attendance_day_problem(day, timezone.localdate()),
             **data,
         },
         status=status,
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @periscolaire
 def register(request, pk: int, day: str):
     activity = _register_activity(pk)
@@ -283,7 +284,7 @@ def register_unbooked(request, pk: int, day: str):
 # --- absences ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @periscolaire
 def absences(request):
     since = timezone.localdate() - timedelta(days=31)
@@ -367,7 +368,7 @@ def _forecast_dataset(lines) -> tablib.Dataset:
     return dataset
 
 
-@require_GET
+@require_safe
 @periscolaire
 def forecast(request):
     start = _date_param(request.GET.get("date"), timezone.localdate())
@@ -402,7 +403,7 @@ def forecast(request):
 # --- waitlists -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @periscolaire
 def waitlists(request):
     return render(

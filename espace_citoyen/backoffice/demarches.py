@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from espace_citoyen.accounts.roles import user_roles
 from espace_citoyen.backoffice.access import agent_required
@@ -41,7 +41,7 @@ class QueueFilter(forms.Form):
         ] + list(Status.choices)
 
 
-@require_GET
+@require_safe
 @agent_required()
 def queue(request):
     types = _types_for(request.user)
@@ -84,7 +84,7 @@ def _get(request, reference: str):
     return demarche
 
 
-@require_GET
+@require_safe
 @agent_required()
 def detail(request, reference: str):
     demarche = _get(request, reference)

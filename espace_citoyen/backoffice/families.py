@@ -10,15 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role, has_role
-from espace_citoyen.backoffice.access import agent_required
+from espace_citoyen.backoffice.access import agent_required, may_open
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response, render_pdf
+from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
 from espace_citoyen.families import forms, selectors, services
 from espace_citoyen.families.abilities import agent_can_see_health, family_abilities
+from espace_citoyen.families.downloads import document_response
+from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS, FAMILY_EMERGENCY_FIELDS
 from espace_citoyen.families.models import (
     HEALTH_DOCUMENT_KINDS,
     Document,
@@ -27,7 +30,6 @@ from espace_citoyen.families.models import (
     Guardian,
 )
 from espace_citoyen.families.rules import code_display
-from espace_citoyen.families.views import document_response
 
 SEEING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE, Role.REGIE)
 CHECKING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE)
@@ -58,15 +60,23 @@ TABS = [
 ]
 
 
-@require_GET
+@require_safe
 @agent_required(*SEEING)
 def family_search(request):
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.family_search(query) if query else []
-    return render(request, "backoffice/families/search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "backoffice/families/search.html",
+        {
+            "query": query,
+            "results": results,
+            "may_create": may_open(request.user, "backoffice:family_create"),
+        },
+    )
 
 
-@require_GET
+@require_safe
 @agent_required(*SEEING)
 def family_sheet(request, pk: int):
     family = selectors.family_sheet(pk)
@@ -86,7 +96,7 @@ def family_sheet(request, pk: int):
         "children": family.children.all(),
         "persons": family.authorised_persons.all(),
         "documents": [d for d in family.documents.all() if _may_handle(request.user, d)],
-        "changes": family.changes.all(),
+        "changes": selectors.family_history(family, viewer=request.user),
         "check_form": DocumentCheckForm(),
     }
     if tab == "demarches":
@@ -103,7 +113,7 @@ DeskChildFormSet = djforms.formset_factory(
 )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @agent_required(Role.GUICHET)
 def family_create(request):
     data = request.POST or None
@@ -124,11 +134,8 @@ def family_create(request):
             family = services.family_create_at_desk(
                 agent=request.user,
                 data=services.FamilyInput(
-                    address={
-                        key: values[key]
-                        for key in ("address_line1", "address_line2", "postal_code", "city")
-                    },
-                    emergency={key: values[key] for key in ("emergency_name", "emergency_phone")},
+                    address={key: values[key] for key in FAMILY_ADDRESS_FIELDS},
+                    emergency={key: values[key] for key in FAMILY_EMERGENCY_FIELDS},
                     guardians=guardian_rows,
                     children=[
                         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
@@ -206,7 +213,7 @@ class DocumentCheckForm(djforms.Form):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(*CHECKING)
 def documents_to_check(request):
     documents = (
@@ -254,7 +261,7 @@ def document_check(request, pk: int):
     return redirect("backoffice:documents_to_check")
 
 
-@require_GET
+@require_safe
 @agent_required(*SEEING)
 def document_file(request, pk: int):
     document = Document.objects.filter(pk=pk).first()
@@ -268,8 +275,6 @@ def document_file(request, pk: int):
 @require_POST
 @agent_required(Role.GUICHET)
 def lost_code_resolve(request, reference: str):
-    from espace_citoyen.demarches.models import Demarche
-
     demarche = Demarche.objects.filter(
         reference=reference, type=services.DEMARCHE_LOST_CODE
     ).first()

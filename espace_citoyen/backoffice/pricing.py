@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
@@ -20,7 +20,7 @@ from espace_citoyen.pricing import rules, selectors, services
 from espace_citoyen.pricing.forms import ValidationForm
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def declarations(request):
     """Income declarations to validate (oldest first), or all of them."""
@@ -55,7 +55,7 @@ def _validation_context(declaration, form):
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @agent_required(Role.REGIE)
 def declaration_validate(request, reference: str):
     """Validate a declaration, as declared or with a corrected figure and its reason.
@@ -99,7 +99,7 @@ def declaration_validate(request, reference: str):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def quotients(request):
     """Find a family and see its quotient familial today."""
@@ -110,7 +110,7 @@ def quotients(request):
     return render(request, "backoffice/pricing/quotients.html", {"query": query, "rows": rows})
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def family_quotients(request, pk: int):
     """A family's QF periods and declarations, with who recorded what."""
@@ -133,7 +133,7 @@ def family_quotients(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE, Role.ADMINISTRATEUR)
 def grids(request):
     """Every grid, and the audit trail of who created, changed or deleted one."""

@@ -1,6 +1,15 @@
 """What each role can do in the back-office. Apps add their screens here in their
-AppConfig.ready(), so the home lists only what exists (no dead links)."""
+AppConfig.ready(), so the home lists only what exists (no dead links).
 
+A screen may count what waits on it (démarches to handle, declarations to check…): the
+home shows the count beside the link and, above, what waits for each of the agent's
+roles. `count` receives the agent and runs one query (a COUNT), whatever the volume:
+
+    screen_register(Screen(Role.REGIE, "Factures à émettre", "backoffice:invoices",
+                           count=lambda agent: selectors.invoices_to_issue().count()))
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -14,6 +23,8 @@ class Screen:
     title: str
     url_name: str
     description: str = ""
+    # What waits on this screen for the agent: one query, returns a number.
+    count: Callable[[object], int] | None = None
 
     @property
     def url(self) -> str:

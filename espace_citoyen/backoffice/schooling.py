@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role, has_role
 from espace_citoyen.backoffice.access import agent_required
@@ -64,7 +64,7 @@ def _sector_context(request, **extra) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @agent_required(Role.SCOLAIRE)
 def sector(request):
     return render(request, "backoffice/schooling/sector.html", _sector_context(request))
@@ -104,7 +104,7 @@ def sector_import(request):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(Role.SCOLAIRE)
 def sector_export(request):
     dataset = tablib.Dataset(headers=rules.CSV_HEADER)
@@ -116,7 +116,7 @@ def sector_export(request):
 # --- commission ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.SCOLAIRE)
 def commission(request):
     years = selectors.school_years_all()
@@ -183,7 +183,7 @@ def _list_row(enrolment: Enrolment) -> list:
     ]
 
 
-@require_GET
+@require_safe
 @agent_required(Role.SCOLAIRE)
 def school_lists(request):
     years = selectors.school_years_all()
@@ -226,7 +226,7 @@ def school_lists(request):
 # --- reference data -----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.SCOLAIRE, Role.ADMINISTRATEUR)
 def reference(request):
     years = selectors.school_years_all()
@@ -252,7 +252,7 @@ def reference(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @agent_required(Role.SCOLAIRE, Role.ADMINISTRATEUR)
 def campaign_edit(request, pk: int):
     year = SchoolYear.objects.filter(pk=pk).first()
@@ -289,7 +289,7 @@ def campaign_edit(request, pk: int):
 # --- certificate --------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.SCOLAIRE)
 def certificate(request, reference: str):
     enrolment = (

@@ -22,7 +22,7 @@ def invoice_context(invoice: Invoice) -> dict:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    return render_pdf("billing/invoice_pdf.html", invoice_context(invoice))
+    return render_pdf("billing/pdf/invoice.html", invoice_context(invoice))
 
 
 def invoice_filename(invoice: Invoice) -> str:

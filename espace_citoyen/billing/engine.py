@@ -28,7 +28,7 @@ from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing.models import FamilyQuotient, TariffBracket, TariffGrid
 
-CHUNK = 500
+CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -129,18 +129,19 @@ def families_to_bill(month: date) -> list[int]:
 
 def billed_days(family_ids: Sequence[int], month: date) -> set[tuple[int, int, date]]:
     """(child, activity, day) already on an invoice of the month and not credited."""
-    lines = InvoiceLine.objects.filter(
-        invoice__family_id__in=family_ids,
-        invoice__month=month,
-        invoice__kind=InvoiceKind.INVOICE,
-    ).values_list("id", "child_id", "activity_id", "days")
+    invoices = list(
+        Invoice.objects.filter(family_id__in=family_ids, month=month).values_list("pk", "kind")
+    )
+    if not invoices:
+        return set()
     credited = set(
         InvoiceLine.objects.filter(
-            invoice__family_id__in=family_ids,
-            invoice__month=month,
-            invoice__kind=InvoiceKind.CREDIT_NOTE,
+            invoice_id__in=[pk for pk, kind in invoices if kind == InvoiceKind.CREDIT_NOTE]
         ).values_list("corrects_line_id", flat=True)
     )
+    lines = InvoiceLine.objects.filter(
+        invoice_id__in=[pk for pk, kind in invoices if kind == InvoiceKind.INVOICE]
+    ).values_list("id", "child_id", "activity_id", "days")
     return {
         (child_id, activity_id, date.fromisoformat(day))
         for line_id, child_id, activity_id, days in lines
@@ -200,15 +201,20 @@ def drafts_for(
             family_id__in=family_ids, status=EnrolmentStatus.ACCEPTED
         ).values_list("child_id", "activity_id")
     )
+    # By child and date (the bookings' index); the register by activity and date (its
+    # unique index), both without a join.
+    child_ids = list(children)
     booked: dict[tuple[int, int, date], int] = {}
     for child_id, activity_id, day, family_id in Booking.objects.filter(
-        family_id__in=family_ids, date__range=(start, end), status=BookingStatus.CONFIRMED
+        child_id__in=child_ids, date__range=(start, end), status=BookingStatus.CONFIRMED
     ).values_list("child_id", "activity_id", "date", "family_id"):
         booked[(child_id, activity_id, day)] = family_id
     attendance = {
         (child_id, activity_id, day): (present, justified)
         for child_id, activity_id, day, present, justified in Attendance.objects.filter(
-            child__family_id__in=family_ids, date__range=(start, end)
+            activity_id__in=list(catalogue.activities),
+            date__range=(start, end),
+            child_id__in=child_ids,
         ).values_list("child_id", "activity_id", "date", "present", "justified")
     }
     already = billed_days(family_ids, month)

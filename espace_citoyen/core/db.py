@@ -1,9 +1,11 @@
 """Database helpers for writes that may meet a concurrent one."""
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import OperationalError
+from django.db import OperationalError, migrations
+from django.db.models import Max
 
 T = TypeVar("T")
 
@@ -26,3 +28,33 @@ def retry_on_conflict(operation: Callable[[], T], *, attempts: int = 3) -> T:
             if not is_retryable(error) or attempt == attempts:
                 raise
     raise AssertionError("unreachable")
+
+
+SEQUENCE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+
+def sequence_table(name: str) -> str:
+    """The PostgreSQL sequence behind `core.services.sequence_next(name=…)`."""
+    if not SEQUENCE_NAME.match(name):
+        raise ValueError(f"invalid sequence name: {name!r}")
+    return f"core_seq_{name}"
+
+
+def sequence_create(name: str) -> migrations.RunPython:
+    """The migration operation creating the PostgreSQL sequence of
+    `core.services.sequence_next(name=name)`, starting after every number the gapless
+    counter of the same name gave (any year), so new numbers never meet old ones."""
+    sequence = sequence_table(name)
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        counter = apps.get_model("core", "Counter")
+        last = counter.objects.filter(name=name).aggregate(last=Max("value"))["last"] or 0
+        schema_editor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {last + 1}")
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
+
+    return migrations.RunPython(forward, backward, elidable=False)

@@ -4,11 +4,11 @@ whole journey (sign-up link, notifications) works offline in `make run`."""
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 
+from espace_citoyen.core.models import DemoMail
+
 
 class MailboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages: list[EmailMessage]) -> int:
-        from espace_citoyen.core.models import DemoMail
-
         for message in email_messages:
             DemoMail.objects.create(
                 from_email=message.from_email,

@@ -12,14 +12,13 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from espace_citoyen.core.site import site_context
 from espace_citoyen.core.tasks import send_email
 
 
 def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
     """Render `<template>_subject.txt` and `<template>_body.txt` with the site context."""
-    from espace_citoyen.portal.selectors import commune_get
-
-    full_context = {"commune": commune_get(), "site_url": settings.SITE_URL, **context}
+    full_context = {**site_context(), "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"{template}_subject.txt", full_context)
     subject = " ".join(subject.split())
     body = render_to_string(f"{template}_body.txt", full_context).strip() + "\n"

@@ -13,27 +13,27 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from espace_citoyen.core.site import site_context
 
 PDF_VARIANT = "pdf/ua-1"
 
 
 def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
     """Render `template` with the commune in context to tagged (PDF/UA-1) PDF bytes."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    from espace_citoyen.portal.selectors import commune_get
-
-    commune = commune_get()
+    site = site_context()
+    commune = site.get("commune")
     logo_path = ""
-    if commune.logo:
+    if commune is not None and commune.logo:
         try:
             logo_path = commune.logo.path
         except (NotImplementedError, ValueError):
             logo_path = ""
     html = render_to_string(
         template,
-        {"commune": commune, "logo_path": logo_path, "site_url": settings.SITE_URL, **context},
+        {**site, "logo_path": logo_path, "site_url": settings.SITE_URL, **context},
     )
     stylesheet = finders.find("espace_citoyen/print.css")
     # Local files only (the commune's logo): a document never fetches from the network.

@@ -5,6 +5,9 @@ import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfReader
+from weasyprint import HTML
 
 
 def page_text(response) -> str:
@@ -21,16 +24,12 @@ def visible_text(response) -> str:
 
 def pdf_upload(name: str = "justificatif.pdf", text: str = "Justificatif") -> SimpleUploadedFile:
     """A real one-page PDF (made by WeasyPrint)."""
-    from weasyprint import HTML
-
     content = HTML(string=f"<p>{html.escape(text)}</p>").write_pdf()
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def image_upload(name: str = "photo.png", fmt: str = "PNG") -> SimpleUploadedFile:
     """A real small image (PNG or JPEG) made by Pillow."""
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), (200, 30, 30)).save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
@@ -38,8 +37,6 @@ def image_upload(name: str = "photo.png", fmt: str = "PNG") -> SimpleUploadedFil
 
 def pdf_text(content: bytes) -> str:
     """The text of a PDF, as a reader would copy it."""
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
 
@@ -47,8 +44,6 @@ def pdf_text(content: bytes) -> str:
 def pdf_structure(content: bytes) -> dict:
     """What assistive technologies read of a PDF: its language, its title (and whether
     readers show it), and the tags of its structure tree in document order."""
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(content))
     root = reader.trailer["/Root"]
     tags: list[str] = []

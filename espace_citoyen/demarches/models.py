@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.demarches.registry import demarche_type
 from espace_citoyen.demarches.rules import STATUS_BADGES, Status
 
 
@@ -63,8 +64,6 @@ class Demarche(models.Model):
 
     @property
     def type_label(self) -> str:
-        from espace_citoyen.demarches.registry import demarche_type
-
         return demarche_type(self.type).label
 
 

@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from espace_citoyen.demarches.models import Demarche, DemarcheEvent
+from espace_citoyen.demarches.registry import demarche_types
+from espace_citoyen.demarches.rules import OPEN_STATUSES
 
 
 def _owned_by(*owners) -> QuerySet[Demarche]:
@@ -81,6 +83,13 @@ def demarche_queue(
             | Q(child_name__icontains=search)
         )
     return queryset.order_by("created_at", "id")
+
+
+def open_count_for_role(role: str) -> int:
+    """How many démarches of the types handled by `role` wait for a decision (one
+    query), for the back-office home."""
+    types = [t.key for t in demarche_types() if t.role == role]
+    return Demarche.objects.filter(type__in=types, status__in=OPEN_STATUSES).count()
 
 
 def demarche_list_for_owner_ids(owner_model, owner_ids: list[int]) -> QuerySet[Demarche]:

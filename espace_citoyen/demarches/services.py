@@ -11,16 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
+from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
-from espace_citoyen.core.services import counter_next
+from espace_citoyen.core.services import sequence_next
 from espace_citoyen.demarches.models import Demarche, DemarcheEvent, EventKind
 from espace_citoyen.demarches.registry import demarche_type, owner_kind
 from espace_citoyen.demarches.rules import Status, can_move, family_is_told, is_open
 
 
 def _reference(year: int) -> str:
-    return f"D-{year}-{counter_next(name='demarche', year=year):06d}"
+    return f"D-{year}-{sequence_next(name='demarche', year=year):06d}"
 
 
 def _notify_family(demarche: Demarche, *, message: str = "") -> None:
@@ -42,9 +45,7 @@ def _notify_family(demarche: Demarche, *, message: str = "") -> None:
     )
 
 
-def _is_agent(user) -> bool:
-    from espace_citoyen.accounts.roles import is_agent
-
+def _is_agent(user: Actor) -> bool:
     return bool(user) and is_agent(user)
 
 
@@ -53,7 +54,7 @@ def demarche_submit(
     *,
     type_key: str,
     owner,
-    submitted_by,
+    submitted_by: Actor,
     title: str,
     child_name: str = "",
     child_birth_date=None,
@@ -97,7 +98,7 @@ def _move(
     demarche: Demarche,
     *,
     to: str,
-    actor,
+    actor: Actor,
     text: str = "",
     hook_name: str | None = None,
 ) -> Demarche:
@@ -135,7 +136,7 @@ def _move(
 
 
 @transaction.atomic
-def demarche_take_charge(*, demarche: Demarche, agent) -> Demarche:
+def demarche_take_charge(*, demarche: Demarche, agent: User) -> Demarche:
     """An agent starts the instruction: « en cours d'instruction », assigned to them."""
     demarche = _move(demarche, to=Status.IN_PROGRESS, actor=agent)
     if demarche.assigned_to_id != agent.pk:
@@ -145,7 +146,7 @@ def demarche_take_charge(*, demarche: Demarche, agent) -> Demarche:
 
 
 @transaction.atomic
-def demarche_request_documents(*, demarche: Demarche, agent, message: str) -> Demarche:
+def demarche_request_documents(*, demarche: Demarche, agent: User, message: str) -> Demarche:
     """Ask the family for documents; the message says which, and is e-mailed."""
     if not message.strip():
         raise ApplicationError(_("Indiquez à la famille les pièces attendues."), field="message")
@@ -153,7 +154,7 @@ def demarche_request_documents(*, demarche: Demarche, agent, message: str) -> De
 
 
 @transaction.atomic
-def demarche_accept(*, demarche: Demarche, agent, message: str = "") -> Demarche:
+def demarche_accept(*, demarche: Demarche, agent: Actor, message: str = "") -> Demarche:
     """Accept: the type's hook applies the decision, the family is told."""
     return _move(
         demarche, to=Status.ACCEPTED, actor=agent, text=message.strip(), hook_name="on_accept"
@@ -161,7 +162,7 @@ def demarche_accept(*, demarche: Demarche, agent, message: str = "") -> Demarche
 
 
 @transaction.atomic
-def demarche_refuse(*, demarche: Demarche, agent, reason: str) -> Demarche:
+def demarche_refuse(*, demarche: Demarche, agent: User, reason: str) -> Demarche:
     """Refuse with a reason the family reads (and, where there is one, the appeal route)."""
     if not reason.strip():
         raise ApplicationError(_("Le motif du refus est obligatoire."), field="reason")
@@ -171,7 +172,7 @@ def demarche_refuse(*, demarche: Demarche, agent, reason: str) -> Demarche:
 
 
 @transaction.atomic
-def demarche_cancel(*, demarche: Demarche, actor, reason: str = "") -> Demarche:
+def demarche_cancel(*, demarche: Demarche, actor: Actor, reason: str = "") -> Demarche:
     """Cancel, by the family (when the type allows) or by an agent."""
     if not _is_agent(actor) and not demarche_type(demarche.type).family_can_cancel:
         raise ApplicationError(_("Cette démarche ne peut pas être annulée en ligne."))
@@ -227,7 +228,7 @@ def demarche_set_place(*, demarche: Demarche, place: str) -> None:
     Demarche.objects.filter(pk=demarche.pk).update(place=place[:200], updated_at=timezone.now())
 
 
-def demarche_event_document(*, demarche: Demarche, actor, label: str) -> DemarcheEvent:
+def demarche_event_document(*, demarche: Demarche, actor: Actor, label: str) -> DemarcheEvent:
     """Record on the timeline that a document was added (the document itself lives in
     the families app)."""
     event = DemarcheEvent.objects.create(
@@ -243,7 +244,7 @@ def demarche_event_document(*, demarche: Demarche, actor, label: str) -> Demarch
     return event
 
 
-def _family_answered(demarche: Demarche, *, actor) -> None:
+def _family_answered(demarche: Demarche, *, actor: Actor) -> None:
     """The family answered a request for documents: the démarche goes back to « en
     cours d'instruction » and the agent in charge is told by e-mail."""
     demarche = _locked(demarche)

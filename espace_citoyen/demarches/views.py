@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from espace_citoyen.core.db import retry_on_conflict
 from espace_citoyen.core.errors import ApplicationError
@@ -23,7 +23,7 @@ def _owners(request) -> list:
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request):
     owners = _owners(request)
     demarches = selectors.demarche_list_for_owner(*owners) if owners else []
@@ -56,7 +56,7 @@ def _get(request, reference):
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request, reference: str):
     demarche = _get(request, reference)
     return render(request, "demarches/detail.html", _detail_context(request, demarche))

@@ -18,6 +18,7 @@ class FamiliesConfig(AppConfig):
             owner_register,
             type_register,
         )
+        from espace_citoyen.demarches.selectors import open_count_for_role
         from espace_citoyen.families import services
         from espace_citoyen.families.models import Family
         from espace_citoyen.families.registry import CardService, card_service_register
@@ -90,7 +91,12 @@ class FamiliesConfig(AppConfig):
         for screen in [
             Screen(Role.GUICHET, "Rechercher une famille", "backoffice:family_search"),
             Screen(Role.GUICHET, "Créer une carte famille au guichet", "backoffice:family_create"),
-            Screen(Role.GUICHET, "Démarches à traiter", "backoffice:demarche_queue"),
+            Screen(
+                Role.GUICHET,
+                "Démarches à traiter",
+                "backoffice:demarche_queue",
+                count=lambda agent: open_count_for_role(Role.GUICHET),
+            ),
             Screen(Role.GUICHET, "Justificatifs à vérifier", "backoffice:documents_to_check"),
             Screen(Role.SCOLAIRE, "Rechercher une famille", "backoffice:family_search"),
             Screen(Role.PERISCOLAIRE, "Rechercher une famille", "backoffice:family_search"),

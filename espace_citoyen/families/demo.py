@@ -5,8 +5,10 @@ activation code, and a parent without a card to try the three entry paths."""
 from datetime import date
 
 from espace_citoyen.accounts.models import User
+from espace_citoyen.core import demo_dates
 from espace_citoyen.families import services
 from espace_citoyen.families.models import Guardian
+from espace_citoyen.families.rules import code_display
 from espace_citoyen.portal.demo import DEMO_PASSWORD
 
 TOWN = {"postal_code": "99999", "city": "Saint-Exemple-sur-Marne"}
@@ -25,6 +27,8 @@ def _guardian(civility, last_name, first_name, email, phone="06 12 34 56 78", **
 
 
 def _child(first_name, last_name, sex, birth_date, **extra) -> dict:
+    """A child; `birth_date` is written for the reference year and shifted by load()
+    (core.demo_dates), so her age and school level stay the same whatever the day."""
     return {
         "first_name": first_name,
         "last_name": last_name,
@@ -137,7 +141,10 @@ def load() -> list[tuple[str, str]]:
         data = services.FamilyInput(
             address=spec["address"],
             guardians=spec["guardians"],
-            children=spec["children"],
+            children=[
+                {**child, "birth_date": demo_dates.shifted(child["birth_date"])}
+                for child in spec["children"]
+            ],
             authorised_persons=spec["persons"],
         )
         if spec.get("online"):
@@ -160,8 +167,6 @@ def load() -> list[tuple[str, str]]:
     # (after creating an account with any address).
     durand = Guardian.objects.filter(email="lea.durand@example.org", user__isnull=True).first()
     if durand is not None:
-        from espace_citoyen.families.rules import code_display
-
         code, _record = services.activation_code_issue(guardian=durand, created_by=agent)
         logins.append(
             (

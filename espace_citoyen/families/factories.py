@@ -5,6 +5,7 @@ from datetime import date
 import factory
 
 from espace_citoyen.families.models import Child, Family, FamilyStatus, Guardian
+from espace_citoyen.families.services import family_refresh_search_text
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
@@ -21,8 +22,6 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def refresh_search(obj, create, extracted, **kwargs):
         if create:
-            from espace_citoyen.families.services import family_refresh_search_text
-
             family_refresh_search_text(obj)
 
 
@@ -52,8 +51,6 @@ class ChildFactory(factory.django.DjangoModelFactory):
 
 def family_create(*, user=None, children: int = 1, **family_fields) -> Family:
     """A validated family whose first guardian is `user` (if given), with `children`."""
-    from espace_citoyen.families.services import family_refresh_search_text
-
     family = FamilyFactory(**family_fields)
     names = (
         {"last_name": user.last_name, "first_name": user.first_name, "email": user.email}

@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from espace_citoyen.accounts.models import Civility
 from espace_citoyen.families import rules
+from espace_citoyen.families.fields import (
+    CHILD_AUTHORISATION_FIELDS,
+    CHILD_HEALTH_FIELDS,
+    CHILD_IDENTITY_FIELDS,
+    GUARDIAN_FORM_FIELDS,
+    PERSON_FIELDS,
+)
 from espace_citoyen.families.models import (
     AuthorisedPerson,
     Child,
@@ -68,7 +75,15 @@ class EmergencyForm(forms.Form):
 
 
 class FamilyAddressStepForm(AddressForm, EmergencyForm):
-    pass
+    """The family's address, then (under its own heading) the emergency contact."""
+
+    field_order = [*AddressForm.base_fields, *EmergencyForm.base_fields]
+
+    def address_fields(self) -> list:
+        return [self[name] for name in AddressForm.base_fields]
+
+    def emergency_fields(self) -> list:
+        return [self[name] for name in EmergencyForm.base_fields]
 
 
 # The input purposes (HTML autofill tokens) of the fields about the user (WCAG 1.3.5).
@@ -88,20 +103,7 @@ GUARDIAN_PURPOSES = {
 class GuardianForm(forms.ModelForm):
     class Meta:
         model = Guardian
-        fields = [
-            "civility",
-            "last_name",
-            "first_name",
-            "birth_date",
-            "email",
-            "phone_mobile",
-            "phone_home",
-            "phone_work",
-            "profession",
-            "employer",
-            "employer_address",
-            "parental_authority",
-        ]
+        fields = GUARDIAN_FORM_FIELDS
         widgets = {
             "civility": forms.RadioSelect,
             "birth_date": DateInput,
@@ -174,7 +176,7 @@ class SecondGuardianForm(GuardianForm):
 class ChildIdentityForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = ["last_name", "first_name", "sex", "birth_date", "birth_place"]
+        fields = CHILD_IDENTITY_FIELDS
         widgets = {"birth_date": DateInput, "sex": forms.RadioSelect}
         labels = {"birth_place": _("Lieu de naissance (facultatif)")}
 
@@ -193,19 +195,7 @@ class ChildIdentityForm(forms.ModelForm):
 class ChildHealthForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = [
-            "doctor",
-            "vaccinations_up_to_date",
-            "vaccinations_date",
-            "allergies",
-            "diet",
-            "has_pai",
-            "disability_situation",
-            "image_rights",
-            "may_leave_alone",
-            "emergency_care",
-            "outings",
-        ]
+        fields = CHILD_HEALTH_FIELDS + CHILD_AUTHORISATION_FIELDS
         widgets = {
             "vaccinations_date": DateInput,
             "allergies": forms.Textarea(attrs={"rows": 2}),
@@ -240,7 +230,7 @@ class ChildHealthForm(forms.ModelForm):
 class AuthorisedPersonForm(forms.ModelForm):
     class Meta:
         model = AuthorisedPerson
-        fields = ["last_name", "first_name", "phone", "relationship"]
+        fields = PERSON_FIELDS
         labels = {"relationship": _("Lien avec l'enfant (grand-parent, voisin…)")}
 
     def __init__(self, *args, **kwargs):

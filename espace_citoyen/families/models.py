@@ -1,6 +1,8 @@
 """The family card: the family, its guardians, children, authorised persons, documents,
 activation codes, and the record of every change made to it."""
 
+from uuid import uuid4
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -204,8 +206,6 @@ def _private_storage():
 
 
 def document_path(instance, filename: str) -> str:
-    from uuid import uuid4
-
     return f"families/{instance.family_id}/{uuid4().hex}"
 
 
@@ -319,29 +319,6 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.purpose} {self.count}"
-
-
-class FamilyChange(models.Model):
-    """An audit row: who changed what on the card, and when, with before/after values."""
-
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="changes")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_is_agent = models.BooleanField(default=False)
-    entity = models.CharField(max_length=30)
-    entity_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=20, default="modification")
-    changes = models.JSONField(default=dict)
-
-    class Meta:
-        verbose_name = _("modification de la carte")
-        verbose_name_plural = _("modifications de la carte")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.family_id} {self.entity} {self.at:%Y-%m-%d}"
 
 
 class FamilyDraft(models.Model):

@@ -3,15 +3,20 @@ size (prefetches, never a query per child)."""
 
 from django.db.models import Prefetch, Q
 
-from espace_citoyen.core.text import words
+from espace_citoyen.accounts.models import User
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.selectors import audit_for_scope
+from espace_citoyen.core.text import fold, words
+from espace_citoyen.families.abilities import agent_can_see_health
 from espace_citoyen.families.models import (
     ActivationCode,
+    AddressChange,
     Child,
     Document,
     Family,
-    FamilyChange,
     FamilyDraft,
     Guardian,
+    LostCodeRequest,
 )
 
 
@@ -33,6 +38,14 @@ def family_for_user(user) -> Family | None:
     )
     user._family_cache = family
     return family
+
+
+def child_of_user(user, pk: int) -> Child | None:
+    """One child of a family the account is a guardian of, in one query (the pages and
+    the bookings of one child need nothing else of the family); None otherwise."""
+    if not user.is_authenticated:
+        return None
+    return Child.objects.filter(pk=pk, family__guardians__user=user).first()
 
 
 def family_get(pk: int) -> Family | None:
@@ -59,7 +72,6 @@ def family_sheet(pk: int) -> Family | None:
                 "documents",
                 queryset=Document.objects.select_related("child", "uploaded_by", "checked_by"),
             ),
-            Prefetch("changes", queryset=FamilyChange.objects.select_related("actor")),
         )
         .first()
     )
@@ -106,8 +118,6 @@ def active_code_for(guardian: Guardian) -> ActivationCode | None:
 
 def pending_address_change(family: Family):
     """The address change waiting for the guichet, if any."""
-    from espace_citoyen.families.models import AddressChange
-
     return (
         AddressChange.objects.filter(
             family=family, demarche__status__in=["deposee", "en_cours", "attente_pieces"]
@@ -120,9 +130,6 @@ def pending_address_change(family: Family):
 def lost_code_candidates(demarche) -> list[Guardian]:
     """Guardians without account who may be the person behind a lost-code request: same
     name (accents ignored), or a child born on the given date."""
-    from espace_citoyen.core.text import fold
-    from espace_citoyen.families.models import LostCodeRequest
-
     request = LostCodeRequest.objects.filter(demarche=demarche).first()
     if request is None:
         return []
@@ -140,10 +147,13 @@ def lost_code_candidates(demarche) -> list[Guardian]:
     return sorted(guardians, key=lambda g: fold(f"{g.first_name} {g.last_name}") != wanted)
 
 
-def family_changes(family: Family, *, limit: int = 20) -> list[FamilyChange]:
-    """The latest changes to the card, for the family's own page."""
-    return list(
-        FamilyChange.objects.filter(family=family)
-        .select_related("actor")
-        .order_by("-at", "-id")[:limit]
-    )
+def family_changes(family: Family, *, limit: int = 20) -> list[AuditEntry]:
+    """The latest changes to the card, for the family's own page (health included: it
+    is their data)."""
+    return list(audit_for_scope(family, with_sensitive=True)[:limit])
+
+
+def family_history(family: Family, *, viewer: User) -> list[AuditEntry]:
+    """The card's trail on the agents' family sheet: health entries only for the roles
+    caring for the children."""
+    return list(audit_for_scope(family, with_sensitive=agent_can_see_health(viewer)))

@@ -3,24 +3,25 @@ point 10), personal data, documents."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
-from espace_citoyen.families.access import family_for_request
-from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.downloads import document_response
+from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Family, Guardian
 from espace_citoyen.families.registry import card_notices, card_services
 
 # --- entry and home -------------------------------------------------------------------------
 
 
 @login_required
-@require_GET
+@require_safe
 def card(request):
     """Carte famille / Inscriptions: the entry paths, or the card's home."""
     family = selectors.family_for_user(request.user)
@@ -75,7 +76,7 @@ def activate(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lost_code(request):
     """Path 3: « j'ai une carte famille mais je ne connais pas mon code d'activation »."""
     if selectors.family_for_user(request.user):
@@ -92,7 +93,7 @@ def lost_code(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def lost_code_sent(request):
     return render(request, "families/lost_code_sent.html")
 
@@ -101,7 +102,7 @@ def lost_code_sent(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request, step: str = "adresse"):
     if step not in wizard.STEP_KEYS:
         raise Http404
@@ -201,11 +202,9 @@ def _summary(draft) -> dict:
 
 
 @login_required
-@require_GET
-def data(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_safe
+@family_required
+def data(request, *, family: Family):
     return render(
         request,
         "families/data.html",
@@ -237,7 +236,7 @@ def _child_of(request, pk: int) -> Child:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guardian_edit(request, pk: int):
     guardian = _guardian_of(request, pk)
     form = forms.GuardianForm(
@@ -266,11 +265,9 @@ def guardian_edit(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def guardian_add(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def guardian_add(request, *, family: Family):
     form = forms.GuardianForm(request.POST or None, initial={"parental_authority": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,7 +289,7 @@ def guardian_add(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_edit(request, pk: int):
     child = _child_of(request, pk)
     identity = forms.ChildIdentityForm(request.POST or None, instance=child, prefix="identite")
@@ -320,11 +317,9 @@ def child_edit(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def child_add(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def child_add(request, *, family: Family):
     identity = forms.ChildIdentityForm(
         request.POST or None,
         prefix="identite",
@@ -353,11 +348,9 @@ def child_add(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int | None = None):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def person_edit(request, pk: int | None = None, *, family: Family):
     person = None
     if pk is not None:
         person = AuthorisedPerson.objects.filter(pk=pk, family=family).first()
@@ -379,11 +372,9 @@ def person_edit(request, pk: int | None = None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def emergency_edit(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def emergency_edit(request, *, family: Family):
     form = forms.EmergencyForm(
         request.POST or None,
         initial={
@@ -406,11 +397,9 @@ def emergency_edit(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def address_change(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def address_change(request, *, family: Family):
     form = forms.AddressChangeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -441,11 +430,9 @@ def address_change(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def documents(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def documents(request, *, family: Family):
     children = list(family.children.all())
     form = forms.DocumentForm(request.POST or None, request.FILES or None, children=children)
     if request.method == "POST" and form.is_valid():
@@ -472,23 +459,10 @@ def documents(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def document_file(request, pk: int):
     family = selectors.family_for_user(request.user)
     document = Document.objects.filter(pk=pk, family=family).first() if family else None
     if document is None:
         raise Http404
     return document_response(document)
-
-
-def document_response(document: Document) -> FileResponse:
-    """The file, inline, with its checked type: never guessed from the uploaded name."""
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        filename=document.original_name,
-        as_attachment=False,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

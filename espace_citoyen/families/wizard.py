@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from espace_citoyen.families import forms
+from espace_citoyen.families.fields import (
+    CHILD_IDENTITY_FIELDS,
+    FAMILY_ADDRESS_FIELDS,
+    FAMILY_EMERGENCY_FIELDS,
+    PERSON_FIELDS,
+)
 from espace_citoyen.families.services import FamilyInput
 
 
@@ -48,12 +54,8 @@ def _formset_initial(data: dict, prefix: str, fields: list[str]) -> list[dict]:
     return rows
 
 
-CHILD_FIELDS = ["last_name", "first_name", "sex", "birth_date", "birth_place"]
-PERSON_FIELDS = ["last_name", "first_name", "phone", "relationship"]
-
-
 def children_names(draft: dict) -> list[str]:
-    rows = _formset_initial(draft.get("enfants", {}), "enfants", CHILD_FIELDS)
+    rows = _formset_initial(draft.get("enfants", {}), "enfants", CHILD_IDENTITY_FIELDS)
     return [f"{row['first_name']} {row['last_name']}".strip() or _("Enfant") for row in rows]
 
 
@@ -82,7 +84,7 @@ def build(step: str, draft: dict, *, data=None, user=None, add_row: bool = False
         }
     if step == "enfants":
         if add_row:
-            rows = _formset_initial(bound or {}, "enfants", CHILD_FIELDS)
+            rows = _formset_initial(bound or {}, "enfants", CHILD_IDENTITY_FIELDS)
             return {"formset": forms.ChildFormSet(prefix="enfants", initial=rows + [{}])}
         if bound is None:
             return {"formset": forms.ChildFormSet(prefix="enfants", initial=[{}])}
@@ -156,10 +158,8 @@ def to_input(draft: dict) -> FamilyInput:
         ]
     data = address.cleaned_data
     return FamilyInput(
-        address={
-            key: data[key] for key in ("address_line1", "address_line2", "postal_code", "city")
-        },
-        emergency={key: data[key] for key in ("emergency_name", "emergency_phone")},
+        address={key: data[key] for key in FAMILY_ADDRESS_FIELDS},
+        emergency={key: data[key] for key in FAMILY_EMERGENCY_FIELDS},
         guardians=guardian_rows,
         children=child_rows,
         authorised_persons=person_rows,

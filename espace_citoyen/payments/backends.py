@@ -53,6 +53,10 @@ def backend_register(kind: str, backend_class: type, amount: AmountField) -> Non
 
 
 def is_supported(kind: str) -> bool:
+    """A backend the portal can verify; the simulated bank only where it is allowed
+    (SIMULATED_BANK_ALLOWED: DEBUG on, or the tests), never on a production site."""
+    if kind == simulated.KIND and not settings.SIMULATED_BANK_ALLOWED:
+        return False
     return kind in AMOUNT_FIELDS and (kind in _registered or kind in eopayment.get_backends())
 
 

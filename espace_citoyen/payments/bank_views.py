@@ -44,7 +44,7 @@ def notification_send(url: str, fields: dict[str, str]) -> int | None:
 
 def _signed_request(data) -> dict[str, str] | None:
     fields = {name: data.get(name, "") for name in (*REQUEST_FIELDS, simulated.SIGNATURE)}
-    if not simulated.is_signed(backends.simulated_bank_key(), fields):
+    if not simulated.is_signed(backends.simulated_bank_key(), fields, simulated.REQUEST):
         return None
     if not fields["amount"].isdigit() or not fields["transaction_id"]:
         return None
@@ -60,7 +60,7 @@ def _euros(cents: str) -> str:
 def bank(request):
     """The bank's payment page; a button sends the notification, then returns the
     browser to the portal with the same signed answer."""
-    if backends.configured_kind() != simulated.KIND:
+    if backends.configured_kind() != simulated.KIND or not backends.is_enabled():
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
     fields = _signed_request(data)

@@ -4,8 +4,8 @@ redirect, the signed server-to-server notification and the return, without any n
 
 It speaks like a real operator: the portal's request is signed (HMAC-SHA256 with
 SIMULATED_BANK_KEY), the bank's notification is signed with the same key, and the portal
-trusts nothing that does not verify. It must never run in production (a system check
-refuses it when DEBUG is off outside the tests)."""
+trusts nothing that does not verify. It works only where SIMULATED_BANK_ALLOWED (DEBUG,
+or the tests) is on, never in production."""
 
 import hashlib
 import hmac
@@ -27,22 +27,28 @@ from eopayment.common import (
 
 KIND = "simulated"
 SIGNATURE = "signature"
+# What a signature is for: the portal's request or the bank's answer. Each is signed for
+# its purpose only, so a request (which the family sees in the bank page's address) can
+# never pass for a notification.
+REQUEST = "request"
+ANSWER = "answer"
 # The bank's answers, as its notification says them, and what eopayment calls them.
 RESULTS = {"paid": PAID, "refused": DENIED, "abandoned": CANCELLED}
 
 
-def sign(key: str, fields: Mapping[str, str]) -> str:
-    """HMAC-SHA256 of the fields (sorted `name=value` lines, the signature left out)."""
-    message = "\n".join(
-        f"{name}={fields[name]}" for name in sorted(fields) if name != SIGNATURE
-    ).encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+def sign(key: str, fields: Mapping[str, str], purpose: str = ANSWER) -> str:
+    """HMAC-SHA256 of the purpose and the fields, sorted and URL-encoded (the signature
+    left out): no value can pass for another field, nor a request for an answer."""
+    message = f"{purpose}\n" + urlencode(
+        sorted((name, value) for name, value in fields.items() if name != SIGNATURE)
+    )
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def is_signed(key: str, fields: Mapping[str, str]) -> bool:
-    """True when the fields carry a valid signature made with `key`."""
+def is_signed(key: str, fields: Mapping[str, str], purpose: str = ANSWER) -> bool:
+    """True when the fields carry a valid signature made with `key` for `purpose`."""
     given = fields.get(SIGNATURE, "")
-    return bool(key) and bool(given) and hmac.compare_digest(given, sign(key, fields))
+    return bool(key) and bool(given) and hmac.compare_digest(given, sign(key, fields, purpose))
 
 
 def single_values(query_string: str | bytes) -> dict[str, str]:
@@ -91,7 +97,7 @@ class Payment(PaymentCommon):
             "return_url": self.normal_return_url,
             "notification_url": self.automatic_return_url,
         }
-        fields[SIGNATURE] = sign(self.secret, fields)
+        fields[SIGNATURE] = sign(self.secret, fields, REQUEST)
         return transaction_id, URL, f"{self.service_url}?{urlencode(fields)}"
 
     def response(self, query_string, **kwargs):

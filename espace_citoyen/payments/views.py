@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, RawPostData
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.access import family_for_request
@@ -20,9 +20,12 @@ INVOICES_URL = "billing:invoices"
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pay(request):
-    """Start paying the invoices ticked (or the one invoice's button) online."""
+    """Start paying the invoices ticked (or the one invoice's button) online. A GET (the
+    address opened again, or the way back from the login page) shows the invoices."""
+    if request.method == "GET":
+        return redirect(INVOICES_URL)
     family = family_for_request(request)
     if family is None:
         return redirect("families:card")

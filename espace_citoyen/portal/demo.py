@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.files import File
 
 from espace_citoyen.accounts.models import User
@@ -70,8 +71,6 @@ def load() -> list[tuple[str, str]]:
             commune.logo.save("saint-exemple.svg", File(logo), save=True)
 
     _accessibility_audit()
-
-    from django.contrib.auth.models import Group
 
     logins = []
     for email, last_name, first_name, role in AGENTS:

@@ -1,12 +1,16 @@
 """The commune's identity (theming, legal pages) and the téléservice catalogue: data,
 edited in the admin, never template edits."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from espace_citoyen.portal.rules import contrast_ratio
+
+# The commune read by every page is cached (portal.selectors.commune_get); saving clears it.
+COMMUNE_CACHE_KEY = "portal:commune"
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #1f4e79."))
 
@@ -85,9 +89,7 @@ class Commune(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        from espace_citoyen.portal.selectors import commune_cache_clear
-
-        commune_cache_clear()
+        cache.delete(COMMUNE_CACHE_KEY)  # every page shows the change at once
 
     def clean(self) -> None:
         if self.primary_colour and hex_colour.regex.match(self.primary_colour):
@@ -137,6 +139,19 @@ class Teleservice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from espace_citoyen.portal.selectors import catalogue_cache_clear
+
+        catalogue_cache_clear()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from espace_citoyen.portal.selectors import catalogue_cache_clear
+
+        catalogue_cache_clear()
+        return result
 
 
 class AccessibilityAudit(models.Model):

@@ -1,12 +1,11 @@
-"""Reads of the portal: the commune (cached), the catalogue and its search."""
+"""Reads of the portal: the commune and the catalogue (cached), and its search."""
 
 from django.core.cache import cache
 
 from espace_citoyen.portal import rgaa
-from espace_citoyen.portal.models import AccessibilityAudit, Commune, Teleservice
+from espace_citoyen.portal.models import COMMUNE_CACHE_KEY, AccessibilityAudit, Commune, Teleservice
 from espace_citoyen.portal.rules import SearchEntry, match_score
 
-COMMUNE_CACHE_KEY = "portal:commune"
 COMMUNE_CACHE_SECONDS = 60
 
 
@@ -19,12 +18,30 @@ def commune_get() -> Commune:
     return commune
 
 
+def site_context() -> dict:
+    """What every e-mail and PDF shows of the commune (registered in core.site)."""
+    return {"commune": commune_get()}
+
+
 def commune_cache_clear() -> None:
     cache.delete(COMMUNE_CACHE_KEY)
 
 
+CATALOGUE_CACHE_KEY = "portal:catalogue"
+
+
 def teleservice_list() -> list[Teleservice]:
-    return list(Teleservice.objects.filter(published=True))
+    """The published catalogue, from the cache when possible (Mon espace and the home
+    page show it; it changes when an administrator edits it, which clears the cache)."""
+    catalogue = cache.get(CATALOGUE_CACHE_KEY)
+    if catalogue is None:
+        catalogue = list(Teleservice.objects.filter(published=True))
+        cache.set(CATALOGUE_CACHE_KEY, catalogue, COMMUNE_CACHE_SECONDS)
+    return catalogue
+
+
+def catalogue_cache_clear() -> None:
+    cache.delete(CATALOGUE_CACHE_KEY)
 
 
 def teleservice_search(query: str) -> list[Teleservice]:

@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from espace_citoyen.core.models import DemoMail
+from espace_citoyen.demarches.selectors import demarche_list_for_owner
+from espace_citoyen.families.selectors import family_for_user
 from espace_citoyen.portal.rules import darken
 from espace_citoyen.portal.selectors import (
     accessibility_statement,
@@ -17,17 +19,17 @@ from espace_citoyen.portal.selectors import (
 SEARCH_MAX_LENGTH = 100
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "portal/home.html", {"teleservices": teleservice_list()})
 
 
-@require_GET
+@require_safe
 def catalogue(request):
     return render(request, "portal/catalogue.html", {"teleservices": teleservice_list()})
 
 
-@require_GET
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     results = teleservice_search(query) if query else []
@@ -40,11 +42,8 @@ def search(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
-    from espace_citoyen.demarches.selectors import demarche_list_for_owner
-    from espace_citoyen.families.selectors import family_for_user
-
     family = family_for_user(request.user)
     owners = [owner for owner in (family, request.user) if owner is not None]
     demarches = demarche_list_for_owner(*owners, with_events=False)[:5]
@@ -55,30 +54,30 @@ def dashboard(request):
     )
 
 
-@require_GET
+@require_safe
 def legal_notice(request):
     return render(request, "portal/legal_notice.html")
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     """The statement, on the RGAA model; every figure comes from the latest audit grid."""
     return render(request, "portal/accessibility.html", accessibility_statement())
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     """The second way to find a page besides the search (RGAA 12.1): every page a visitor
     can reach from here, the téléservices of the catalogue included."""
     return render(request, "portal/sitemap.html", {"teleservices": teleservice_list()})
 
 
-@require_GET
+@require_safe
 def privacy(request):
     return render(request, "portal/privacy.html")
 
 
-@require_GET
+@require_safe
 def theme(request):
     """The commune's colours as CSS custom properties (no inline style: strict CSP)."""
     commune = commune_get()
@@ -98,14 +97,14 @@ def _demo_mailbox_enabled() -> None:
         raise Http404
 
 
-@require_GET
+@require_safe
 def demo_mailbox(request):
     _demo_mailbox_enabled()
     page = Paginator(DemoMail.objects.all(), 30).get_page(request.GET.get("page"))
     return render(request, "portal/demo_mailbox.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def demo_mail(request, pk: int):
     _demo_mailbox_enabled()
     mail = get_object_or_404(DemoMail, pk=pk)

@@ -11,12 +11,11 @@ class PricingConfig(AppConfig):
         from espace_citoyen.backoffice.registry import Screen, screen_register
         from espace_citoyen.demarches.registry import DemarcheType, type_register
         from espace_citoyen.families.registry import (
-            CardNotice,
             CardService,
             card_notice_register,
             card_service_register,
         )
-        from espace_citoyen.pricing import services
+        from espace_citoyen.pricing import details, selectors, services
 
         type_register(
             DemarcheType(
@@ -25,7 +24,7 @@ class PricingConfig(AppConfig):
                 role=Role.REGIE,
                 on_accept=services.declaration_apply,
                 detail_template="pricing/demarches/declaration.html",
-                detail_context=_detail_context,
+                detail_context=details.declaration_detail_context,
                 appeal_route=(
                     "Vous pouvez déposer une nouvelle déclaration avec les bons justificatifs, "
                     "ou contester cette décision auprès du maire dans un délai de deux mois "
@@ -34,23 +33,7 @@ class PricingConfig(AppConfig):
             )
         )
 
-        def tariffs_notice(family):
-            """Journey point 9, skipped once done: ask for the tariffs' update first."""
-            from django.urls import reverse
-
-            from espace_citoyen.pricing.selectors import declaration_needed
-
-            if not declaration_needed(family):
-                return None
-            return CardNotice(
-                text="Pour obtenir vos tarifs personnalisés (cantine, accueil périscolaire, "
-                "accueil de loisirs), déclarez vos revenus ou votre quotient familial. Sans "
-                "déclaration, le tarif le plus élevé s'applique.",
-                url=reverse("pricing:declare"),
-                label="je mets à jour mes tarifs",
-            )
-
-        card_notice_register(tariffs_notice)
+        card_notice_register(details.tariffs_notice)
         card_service_register(
             CardService(
                 key="tarifs_declaration",
@@ -77,6 +60,7 @@ class PricingConfig(AppConfig):
                 "Déclarations de revenus à valider",
                 "backoffice:pricing_declarations",
                 "Vérifier les justificatifs, valider ou corriger le quotient familial.",
+                count=lambda agent: selectors.declarations_queue().count(),
             ),
             Screen(
                 Role.REGIE,
@@ -99,14 +83,3 @@ class PricingConfig(AppConfig):
             ),
         ]:
             screen_register(screen)
-
-
-def _detail_context(demarche, agent: bool) -> dict:
-    from espace_citoyen.demarches.rules import OPEN_STATUSES
-    from espace_citoyen.pricing.models import IncomeDeclaration
-
-    return {
-        "declaration": IncomeDeclaration.objects.filter(demarche=demarche).first(),
-        "pricing_agent_view": agent,
-        "pricing_can_validate": demarche.status in OPEN_STATUSES,
-    }

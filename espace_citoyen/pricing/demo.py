@@ -1,5 +1,6 @@
 """Demo data of pricing: a bracket grid (the Paris canteen scale) and taux d'effort
-grids for the demo activities of 2026-2027, revalued on 1 January 2027; families at
+grids for the demo activities of the school year under way (2026-2027 in the reference
+year of core.demo_dates), revalued on 1 January; families at
 several QF levels, one non-resident family, and one declaration waiting for the régie.
 
 Idempotent: grids are created only for activities without any, QF only for families
@@ -7,18 +8,22 @@ without any record. Families come from the families demo; absent ones are skippe
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from weasyprint import HTML
 
 from espace_citoyen.accounts.models import User
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
+from espace_citoyen.core import demo_dates
+from espace_citoyen.families import services as family_services
 from espace_citoyen.families.models import Family, FamilyStatus, Guardian
+from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules, services
 from espace_citoyen.pricing.models import FamilyQuotient, IncomeDeclaration, TariffGrid
 from espace_citoyen.schooling.models import SchoolYear
 
-YEAR_LABEL = "2026-2027"
+# Written for the reference year, moved to the demo year by demo_dates.shifted().
 FIRST_PERIOD = (date(2026, 9, 1), date(2026, 12, 31))
 SECOND_START = date(2027, 1, 1)
 REVALUATION = Decimal("1.02")  # +2 % on 1 January
@@ -105,9 +110,9 @@ def load() -> list[tuple[str, str]]:
 
 
 def _activities() -> list[Activity]:
+    label, start, end = demo_dates.school_year()
     school_year, _created = SchoolYear.objects.get_or_create(
-        label=YEAR_LABEL,
-        defaults={"start_date": date(2026, 9, 1), "end_date": date(2027, 7, 3)},
+        label=label, defaults={"start_date": start, "end_date": end}
     )
     activities = list(Activity.objects.filter(school_year=school_year, kind__in=list(GRIDS)))
     if not activities:
@@ -132,8 +137,8 @@ def _grids_for(activity: Activity, *, actor) -> None:
         return
     figures = GRIDS[activity.kind]
     for valid_from, valid_until, revalue in [
-        (FIRST_PERIOD[0], FIRST_PERIOD[1], False),
-        (SECOND_START, None, True),
+        (demo_dates.shifted(FIRST_PERIOD[0]), demo_dates.shifted(FIRST_PERIOD[1]), False),
+        (demo_dates.shifted(SECOND_START), None, True),
     ]:
         prices = {
             key: (_revalued(figures[key]) if revalue else Decimal(figures[key]))
@@ -159,8 +164,6 @@ def _grids_for(activity: Activity, *, actor) -> None:
 
 def _non_resident_family() -> None:
     """One family living outside the commune (created at the desk if none exists)."""
-    from espace_citoyen.portal.selectors import commune_get
-
     codes = rules.postal_codes(commune_get().postal_codes)
     if not codes:
         return
@@ -168,12 +171,10 @@ def _non_resident_family() -> None:
         return
     if Guardian.objects.filter(email=NON_RESIDENT["email"]).exists():
         return
-    from espace_citoyen.families import services as families
-
     guichet = User.objects.filter(email="agent.guichet@example.org").first()
-    families.family_create_at_desk(
+    family_services.family_create_at_desk(
         agent=guichet,
-        data=families.FamilyInput(
+        data=family_services.FamilyInput(
             address=NON_RESIDENT["address"],
             guardians=[
                 {
@@ -190,7 +191,7 @@ def _non_resident_family() -> None:
                     "last_name": "Roux",
                     "first_name": "Lina",
                     "sex": "F",
-                    "birth_date": date(2018, 4, 9),
+                    "birth_date": demo_dates.shifted(date(2018, 4, 9)),
                 }
             ],
             authorised_persons=[],
@@ -215,7 +216,9 @@ def _family_quotients(*, actor) -> None:
     if len(todo) > 1:
         _pending_declaration(todo.pop(1))
     for family, qf in zip(todo, QF_LEVELS, strict=False):
-        services.quotient_record(family=family, qf=qf, starts_on=FIRST_PERIOD[0], actor=actor)
+        services.quotient_record(
+            family=family, qf=qf, starts_on=demo_dates.shifted(FIRST_PERIOD[0]), actor=actor
+        )
 
 
 def _pending_declaration(family: Family) -> None:
@@ -223,7 +226,7 @@ def _pending_declaration(family: Family) -> None:
     # Filed online by the parent, or at the desk by the guichet for a parent without account.
     user = guardian.user if guardian and guardian.user else None
     user = user or User.objects.filter(email="agent.guichet@example.org").first()
-    year = timezone.localdate().year
+    year = demo_dates.today().year
     services.declaration_submit_tax(
         family=family,
         actor=user,
@@ -246,9 +249,5 @@ def _pending_declaration(family: Family) -> None:
 
 def demo_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with `lines` of text (demo documents), made by WeasyPrint."""
-    from html import escape
-
-    from weasyprint import HTML
-
     body = "".join(f"<p>{escape(line)}</p>" for line in lines)
     return HTML(string=f"<!DOCTYPE html><html lang='fr'><body>{body}</body></html>").write_pdf()

@@ -3,6 +3,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families import services as families
 from espace_citoyen.families.forms import DateInput
 from espace_citoyen.pricing import api_particulier, rules
 
@@ -36,6 +38,23 @@ class PartsField(EurosField):
     default_error_messages = {"invalid": _("Saisissez un nombre de parts, par exemple 2,5.")}
 
 
+def _rule(check, value):
+    """A pricing rule's message as the field's error, so the form shows every error at
+    once (the service checks again)."""
+    try:
+        return check(value)
+    except rules.RuleError as error:
+        raise forms.ValidationError(error.message) from None
+
+
+def _real_document(upload):
+    try:
+        families.document_check_file(upload)
+    except ApplicationError as error:
+        raise forms.ValidationError(error.message) from None
+    return upload
+
+
 class CafDeclarationForm(forms.Form):
     qf = WholeEurosField(
         label=_("Votre quotient familial (en euros)"),
@@ -50,6 +69,12 @@ class CafDeclarationForm(forms.Form):
         help_text=FILE_HELP,
         widget=forms.ClearableFileInput(attrs=FILE_WIDGET),
     )
+
+    def clean_qf(self):
+        return _rule(rules.check_declared_qf, self.cleaned_data["qf"])
+
+    def clean_document(self):
+        return _real_document(self.cleaned_data["document"])
 
 
 class TaxDeclarationForm(forms.Form):
@@ -88,6 +113,15 @@ class TaxDeclarationForm(forms.Form):
                 % {"year": year - 2, "next": year - 1},
             ),
         ]
+
+    def clean_income(self):
+        return _rule(rules.check_tax_income, self.cleaned_data["income"])
+
+    def clean_parts(self):
+        return _rule(rules.check_parts, self.cleaned_data["parts"])
+
+    def clean_document(self):
+        return _real_document(self.cleaned_data["document"])
 
 
 class ApiConsentForm(forms.Form):

@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from espace_citoyen.pricing import rules
 
+# How pricing's changes are named in the audit trail (espace_citoyen.audit).
+AUDIT_AREA = "pricing"
+GRID_AUDIT_ENTITY = "grille tarifaire"
+
 
 class DeclarationMethod(models.TextChoices):
     CAF = "caf", _("Attestation de quotient familial CAF ou MSA")
@@ -336,31 +340,3 @@ class TariffBracket(models.Model):
 
     def __str__(self) -> str:
         return rules.bracket_range(rules.Bracket(self.qf_min, self.qf_max, self.price))
-
-
-class GridChange(models.Model):
-    """An audit row: who created, changed or deleted a grid, when, and what before/after."""
-
-    grid = models.ForeignKey(
-        TariffGrid, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
-    )
-    grid_label = models.CharField(_("grille"), max_length=250)
-    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("auteur"),
-    )
-    action = models.CharField(_("action"), max_length=20)
-    changes = models.JSONField(_("modifications"), default=dict)
-
-    class Meta:
-        verbose_name = _("modification d'une grille")
-        verbose_name_plural = _("modifications des grilles")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.grid_label} {self.action} {self.at:%Y-%m-%d}"

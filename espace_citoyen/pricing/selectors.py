@@ -9,16 +9,23 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from espace_citoyen.activities.models import Enrolment as ActivityEnrolment
+from espace_citoyen.activities.models import EnrolmentStatus
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.selectors import audit_in
 from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families.models import Document, Family
+from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules
 from espace_citoyen.pricing.models import (
+    AUDIT_AREA,
+    GRID_AUDIT_ENTITY,
     FamilyQuotient,
-    GridChange,
     IncomeDeclaration,
     TariffBracket,
     TariffGrid,
 )
+from espace_citoyen.schooling.models import Enrolment as SchoolEnrolment
 
 # --- the family's quotient --------------------------------------------------------------------
 
@@ -57,8 +64,6 @@ def quotients_upcoming(records: list[FamilyQuotient], day: date) -> list[FamilyQ
 
 def family_is_resident(family: Family) -> bool:
     """Resident rate when the guichet validated an address in the commune."""
-    from espace_citoyen.portal.selectors import commune_get
-
     return rules.is_resident(
         postal_code=family.postal_code,
         address_validated=family.address_validated_on is not None,
@@ -136,14 +141,14 @@ def grid_on(activity_id: int, day: date) -> TariffGrid | None:
     )
 
 
-def grids_with_changes(*, limit_changes: int = 200) -> tuple[list[TariffGrid], list[GridChange]]:
+def grids_with_changes(*, limit_changes: int = 200) -> tuple[list[TariffGrid], list[AuditEntry]]:
     """All grids (newest periods first within each activity) and the latest changes."""
     grids = list(
         TariffGrid.objects.select_related("activity", "activity__school_year")
         .prefetch_related(Prefetch("brackets", queryset=TariffBracket.objects.order_by("qf_min")))
         .order_by("activity__name", "activity_id", "-valid_from")
     )
-    changes = list(GridChange.objects.select_related("actor")[:limit_changes])
+    changes = list(audit_in(AUDIT_AREA, entities=[GRID_AUDIT_ENTITY])[:limit_changes])
     return grids, changes
 
 
@@ -187,6 +192,7 @@ def personal_rates(family: Family, *, today: date, max_changes: int = 3) -> Pers
     records = quotient_history(family)
     resident = family_is_resident(family)
     pai_children = [child for child in family.children.all() if child.has_pai]
+    attending = _children_attending(family)
     current = quotient_on(records, today)
     upcoming = quotients_upcoming(records, today)
     periscolaire, extrascolaire = [], []
@@ -201,6 +207,7 @@ def personal_rates(family: Family, *, today: date, max_changes: int = 3) -> Pers
                 line.pai = [
                     (child, rules.unit_price(rule, qf, resident=resident, pai=True))
                     for child in pai_children
+                    if attending.may_attend(entry.activity, child.pk)
                 ]
         change_days = sorted(
             {g.valid_from for g in entry.starting_after(today)}
@@ -234,6 +241,41 @@ def personal_rates(family: Family, *, today: date, max_changes: int = 3) -> Pers
         resident=resident,
         periscolaire=periscolaire,
         extrascolaire=extrascolaire,
+    )
+
+
+@dataclass
+class _Attending:
+    """Which children of a family go to which activity or school."""
+
+    activities: set[tuple[int, int]]  # (activity, child)
+    schools: set[tuple[int, int, int]]  # (school year, school, child)
+
+    def may_attend(self, activity, child_id: int) -> bool:
+        """A school's activity (its canteen) is for the children enrolled in it or at
+        the school that year; an activity without a school, for every child."""
+        if not activity.school_id:
+            return True
+        return (activity.pk, child_id) in self.activities or (
+            activity.school_year_id,
+            activity.school_id,
+            child_id,
+        ) in self.schools
+
+
+def _children_attending(family: Family) -> _Attending:
+    """Two queries, whatever the number of children."""
+    return _Attending(
+        activities=set(
+            ActivityEnrolment.objects.filter(
+                family=family, status__in=[EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED]
+            ).values_list("activity_id", "child_id")
+        ),
+        schools=set(
+            SchoolEnrolment.objects.filter(family=family, active=True).values_list(
+                "school_year_id", "school_id", "child_id"
+            )
+        ),
     )
 
 

@@ -15,6 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
@@ -23,9 +27,10 @@ from espace_citoyen.families import services as families
 from espace_citoyen.families.models import DocumentKind, DocumentStatus, Family
 from espace_citoyen.pricing import api_particulier, rules, selectors
 from espace_citoyen.pricing.models import (
+    AUDIT_AREA,
+    GRID_AUDIT_ENTITY,
     DeclarationMethod,
     FamilyQuotient,
-    GridChange,
     IncomeDeclaration,
     TariffBracket,
     TariffGrid,
@@ -54,7 +59,7 @@ def _check_none_open(family: Family) -> None:
         )
 
 
-def _submit(*, family: Family, actor, method: str, declared_qf: int, title: str, **details):
+def _submit(*, family: Family, actor: Actor, method: str, declared_qf: int, title: str, **details):
     # One declaration per family at a time: the family row is locked while we check.
     Family.objects.select_for_update().filter(pk=family.pk).first()
     _check_none_open(family)
@@ -71,7 +76,7 @@ def _submit(*, family: Family, actor, method: str, declared_qf: int, title: str,
 
 @transaction.atomic
 def declaration_submit_caf(
-    *, family: Family, actor, qf: int, attestation: UploadedFile
+    *, family: Family, actor: Actor, qf: int, attestation: UploadedFile
 ) -> IncomeDeclaration:
     """Way 1: the QF printed on a CAF or MSA attestation, with the attestation."""
     try:
@@ -102,7 +107,7 @@ def tax_year_problem(year: int, today: date) -> str:
 def declaration_submit_tax(
     *,
     family: Family,
-    actor,
+    actor: Actor,
     income: Decimal,
     parts: Decimal,
     year: int,
@@ -132,7 +137,7 @@ def declaration_submit_tax(
 
 
 def declaration_submit_api(
-    *, family: Family, actor, identity: api_particulier.Identity, consent: bool
+    *, family: Family, actor: Actor, identity: api_particulier.Identity, consent: bool
 ) -> IncomeDeclaration:
     """Way 1 without a document: with the family's consent, the QF is read from the
     CAF or the MSA through API Particulier (when the commune has a token)."""
@@ -154,7 +159,7 @@ def declaration_submit_api(
 
 @transaction.atomic
 def _declaration_from_api(
-    *, family: Family, actor, quotient: api_particulier.Quotient
+    *, family: Family, actor: Actor, quotient: api_particulier.Quotient
 ) -> IncomeDeclaration:
     return _submit(
         family=family,
@@ -170,7 +175,7 @@ def _declaration_from_api(
     )
 
 
-def _attach(declaration: IncomeDeclaration, *, actor, kind: str, upload: UploadedFile):
+def _attach(declaration: IncomeDeclaration, *, actor: Actor, kind: str, upload: UploadedFile):
     try:
         return families.document_upload(
             family=declaration.family,
@@ -185,7 +190,7 @@ def _attach(declaration: IncomeDeclaration, *, actor, kind: str, upload: Uploade
 
 @transaction.atomic
 def declaration_document_add(
-    *, declaration: IncomeDeclaration, actor, upload: UploadedFile
+    *, declaration: IncomeDeclaration, actor: Actor, upload: UploadedFile
 ) -> None:
     """Add a document to a declaration still being examined (asked by the régie)."""
     demarche = Demarche.objects.select_for_update().get(pk=declaration.demarche_id)
@@ -201,7 +206,7 @@ def declaration_document_add(
 
 @transaction.atomic
 def declaration_validate(
-    *, demarche: Demarche, agent, qf: int, reason: str = "", message: str = ""
+    *, demarche: Demarche, agent: User, qf: int, reason: str = "", message: str = ""
 ) -> IncomeDeclaration:
     """The régie validates a declaration, with the declared QF or a corrected one (a
     correction needs a reason, which the family reads). The QF applies from the first
@@ -246,7 +251,7 @@ def declaration_validate(
     return declaration
 
 
-def declaration_apply(*, demarche: Demarche, actor) -> None:
+def declaration_apply(*, demarche: Demarche, actor: Actor) -> None:
     """Hook run when the declaration démarche is accepted: the QF (corrected or as
     declared) opens a new period on the first day of next month, closing the current
     one; the attached documents are marked accepted."""
@@ -280,7 +285,7 @@ def _quotient_start(
     qf: int | None,
     method: str,
     starts_on: date,
-    actor,
+    actor: Actor,
     declaration: IncomeDeclaration | None = None,
 ) -> FamilyQuotient:
     """Open a QF period from `starts_on`, closing the open one (under the family's lock)."""
@@ -311,11 +316,30 @@ def _quotient_start(
     )
     record.full_clean()
     record.save()
+    audit_record(
+        actor=actor,
+        area=AUDIT_AREA,
+        entity="quotient familial",
+        label=family.number,
+        before={} if current is None else _quotient_values(current),
+        after=_quotient_values(record),
+        action="nouvelle période",
+        subject=record,
+        scope=family,
+    )
     return record
 
 
+def _quotient_values(period: FamilyQuotient) -> dict:
+    return {
+        "quotient": period.qf,
+        "mode": period.method,
+        "à partir du": period.starts_on.isoformat(),
+    }
+
+
 @transaction.atomic
-def quotient_waive(*, family: Family, actor) -> FamilyQuotient:
+def quotient_waive(*, family: Family, actor: Actor) -> FamilyQuotient:
     """Way 3, « je ne déclare pas mes revenus »: the family pays the highest rates. A
     family with a QF keeps it until the end of the month (from the first day of next
     month, as for a validated QF); a family without one records its choice from today,
@@ -342,7 +366,12 @@ def quotient_waive(*, family: Family, actor) -> FamilyQuotient:
 
 @transaction.atomic
 def quotient_record(
-    *, family: Family, qf: int | None, starts_on: date, actor, method: str = DeclarationMethod.CAF
+    *,
+    family: Family,
+    qf: int | None,
+    starts_on: date,
+    actor: Actor,
+    method: str = DeclarationMethod.CAF,
 ) -> FamilyQuotient:
     """Record a QF period directly (used by the demo and by imports from a previous
     system); the citizen's way is the declaration démarche."""
@@ -407,19 +436,20 @@ def grid_snapshot(grid: TariffGrid, brackets: Sequence[TariffBracket] | None = N
 
 
 def grid_change_record(
-    *, grid: TariffGrid | None, label: str, actor, action: str, before: dict, after: dict
-) -> GridChange | None:
-    """Keep who changed what on a grid (before/after of every changed value)."""
+    *, grid: TariffGrid | None, label: str, actor: Actor, action: str, before: dict, after: dict
+) -> AuditEntry | None:
+    """Keep who changed what on a grid (before/after of every changed value, "" for a
+    value that did not exist) in the audit trail."""
     keys = list(dict.fromkeys([*before, *after]))
-    changes = {
-        key: [before.get(key, ""), after.get(key, "")]
-        for key in keys
-        if before.get(key, "") != after.get(key, "")
-    }
-    if not changes and action == "modification":
-        return None
-    return GridChange.objects.create(
-        grid=grid, grid_label=label[:250], actor=actor, action=action, changes=changes
+    return audit_record(
+        actor=actor,
+        area=AUDIT_AREA,
+        entity=GRID_AUDIT_ENTITY,
+        label=label,
+        before={key: before.get(key, "") for key in keys},
+        after={key: after.get(key, "") for key in keys},
+        action=action,
+        subject=grid,
     )
 
 
@@ -430,7 +460,7 @@ def tariff_grid_create(
     kind: str,
     valid_from: date,
     non_resident_price: Decimal,
-    actor=None,
+    actor: Actor = None,
     valid_until: date | None = None,
     brackets: Sequence[tuple[int, int | None, Decimal]] = (),
     effort_rate: Decimal | None = None,

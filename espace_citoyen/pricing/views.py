@@ -7,24 +7,23 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
-from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
 from espace_citoyen.pricing import api_particulier, forms, rules, selectors, services
 
 # --- « je mets à jour mes tarifs » -----------------------------------------------------------
 
 
 @login_required
-@require_GET
-def declare(request):
+@require_safe
+@family_required
+def declare(request, *, family: Family):
     """The choice of the way to declare, with the family's current QF and any pending
     declaration."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     pending = selectors.declaration_pending(family)
     return _declare_page(request, family, pending, forms.DocumentAddForm() if pending else None)
 
@@ -61,12 +60,10 @@ def _declared(request, declaration):
     return redirect("pricing:declare")
 
 
-def _declaration_page(request, form_class, submit, *, title, intro):
+@family_required
+def _declaration_page(request, form_class, submit, *, title, intro, family: Family):
     """A declaration with its document: the form, the service through `submit(family,
     cleaned_data)`, the service's errors on the form, nothing typed lost."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +81,7 @@ def _declaration_page(request, form_class, submit, *, title, intro):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_caf(request):
     return _declaration_page(
         request,
@@ -101,7 +98,7 @@ def declare_caf(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def declare_tax(request):
     return _declaration_page(
         request,
@@ -124,14 +121,12 @@ def declare_tax(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def declare_api(request):
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def declare_api(request, *, family: Family):
     """With the family's consent, the QF is read from the CAF or the MSA."""
     if not api_particulier.is_enabled():
         raise Http404
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     guardian = next((g for g in family.guardians.all() if g.user_id == request.user.pk), None)
     form = forms.ApiConsentForm(
         request.POST or None, initial=forms.ApiConsentForm.initial_for(guardian)
@@ -179,12 +174,10 @@ def declare_api(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def declare_none(request):
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def declare_none(request, *, family: Family):
     """« Je ne déclare pas mes revenus »: the highest rate from next month."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     form = forms.WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,11 +212,9 @@ def declare_none(request):
 
 @login_required
 @require_http_methods(["POST"])
-def declaration_document(request):
+@family_required
+def declaration_document(request, *, family: Family):
     """Add a document to the pending declaration (when the régie asks for one)."""
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
     pending = selectors.declaration_pending(family)
     if pending is None:
         messages.error(request, _("Vous n'avez pas de déclaration en cours d'examen."))
@@ -246,11 +237,9 @@ def declaration_document(request):
 
 
 @login_required
-@require_GET
-def my_rates(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_safe
+@family_required
+def my_rates(request, *, family: Family):
     today = timezone.localdate()
     return render(
         request,
@@ -267,7 +256,7 @@ def my_rates(request):
 # --- public: simulator and grids -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def simulator(request):
     """Anyone, logged in or not: activity + QF (+ resident) → the price, explained."""
     today = timezone.localdate()
@@ -303,7 +292,7 @@ def simulator(request):
     )
 
 
-@require_GET
+@require_safe
 def grids(request):
     today = timezone.localdate()
     entries = [

@@ -10,6 +10,7 @@ class SchoolingConfig(AppConfig):
         from espace_citoyen.accounts.roles import Role
         from espace_citoyen.backoffice.registry import Screen, screen_register
         from espace_citoyen.demarches.registry import DemarcheType, type_register
+        from espace_citoyen.demarches.selectors import open_count_for_role
         from espace_citoyen.families.registry import CardService, card_service_register
         from espace_citoyen.schooling import services
         from espace_citoyen.schooling.details import demarche_detail_context
@@ -59,7 +60,12 @@ class SchoolingConfig(AppConfig):
             )
         )
         for screen in [
-            Screen(Role.SCOLAIRE, "Démarches à traiter", "backoffice:demarche_queue"),
+            Screen(
+                Role.SCOLAIRE,
+                "Démarches à traiter",
+                "backoffice:demarche_queue",
+                count=lambda agent: open_count_for_role(Role.SCOLAIRE),
+            ),
             Screen(
                 Role.SCOLAIRE,
                 "Commission des dérogations",

@@ -1,14 +1,18 @@
-"""Demo data of schooling: two school years (the 2027-2028 enrolment campaign is open
-from 2 November 2026 to 31 March 2027), five schools, a carte scolaire whose streets are
-split by parity and ranges (demo_data/carte_scolaire.csv, also an example of the file
-agents import), and a few enrolments and dérogations of the demo families so that the
-commission and the lists have something to show. Safe to run again: it updates and never
-duplicates."""
+"""Demo data of schooling: the school year under way and the next one, whose enrolment
+campaign is open whatever the day (core.demo_dates: every date relative to today), five
+schools, a carte scolaire whose streets are split by parity and ranges
+(demo_data/carte_scolaire.csv, also an example of the file agents import), and a few
+enrolments and dérogations of the demo families so that the commission and the lists
+have something to show. Safe to run again: it updates and never duplicates."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from espace_citoyen.accounts.models import User
+from espace_citoyen.core import demo_dates
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.demarches import services as demarches
+from espace_citoyen.families.models import Guardian
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import (
     DerogationMotive,
@@ -18,22 +22,34 @@ from espace_citoyen.schooling.models import (
     SectorRule,
 )
 
-SCHOOL_YEARS = [
-    {
-        "label": "2026-2027",
-        "start_date": date(2026, 9, 1),
-        "end_date": date(2027, 7, 3),
-        "campaign_start": date(2026, 3, 2),
-        "campaign_end": date(2026, 6, 30),
-    },
-    {
-        "label": "2027-2028",
-        "start_date": date(2027, 9, 1),
-        "end_date": date(2028, 7, 8),
-        "campaign_start": date(2026, 11, 2),
-        "campaign_end": date(2027, 3, 31),
-    },
-]
+# The next year's campaign runs from early November to the end of March; on other days
+# the demo stretches it so that it is open: from a month ago to two months ahead.
+CAMPAIGN_OPEN_BEFORE = timedelta(days=30)
+CAMPAIGN_OPEN_AFTER = timedelta(days=60)
+
+
+def school_years() -> list[dict]:
+    """The demo year (its campaign closed in June) and the next one (campaign from
+    November to March), dated from today (core.demo_dates)."""
+    label, start, end = demo_dates.school_year()
+    next_label, next_start, next_end = demo_dates.school_year(1)
+    return [
+        {
+            "label": label,
+            "start_date": start,
+            "end_date": end,
+            "campaign_start": demo_dates.shifted(date(2026, 3, 2)),
+            "campaign_end": demo_dates.shifted(date(2026, 6, 30)),
+        },
+        {
+            "label": next_label,
+            "start_date": next_start,
+            "end_date": next_end,
+            "campaign_start": demo_dates.shifted(date(2026, 11, 2)),
+            "campaign_end": demo_dates.shifted(date(2027, 3, 31)),
+        },
+    ]
+
 
 SCHOOLS = [
     {
@@ -78,13 +94,26 @@ MAP_FILE = Path(__file__).parent / "demo_data" / "carte_scolaire.csv"
 
 def load() -> list[tuple[str, str]]:
     load_reference()
+    _open_next_campaign()
     _demo_requests()
     return []
 
 
+def _open_next_campaign() -> None:
+    """Outside November to March, stretch the next year's campaign to today so the
+    visitor can enrol a child."""
+    year = SchoolYear.objects.get(label=demo_dates.school_year(1)[0])
+    today = demo_dates.today()
+    if year.campaign_start <= today <= year.campaign_end:
+        return
+    year.campaign_start = min(year.campaign_start, today - CAMPAIGN_OPEN_BEFORE)
+    year.campaign_end = max(year.campaign_end, today + CAMPAIGN_OPEN_AFTER)
+    year.save(update_fields=["campaign_start", "campaign_end"])
+
+
 def load_reference() -> None:
     """School years, schools and the carte scolaire (also used by tests)."""
-    for values in SCHOOL_YEARS:
+    for values in school_years():
         SchoolYear.objects.update_or_create(label=values["label"], defaults=values)
     for values in SCHOOLS:
         School.objects.update_or_create(name=values["name"], defaults=values)
@@ -124,13 +153,9 @@ REQUESTS = [
 
 
 def _demo_requests() -> None:
-    """File the demo families' requests through the services, while the 2027-2028
-    campaign is open (afterwards the demo simply has none)."""
-    from espace_citoyen.accounts.models import User
-    from espace_citoyen.demarches import services as demarches
-    from espace_citoyen.families.models import Guardian
-
-    year = SchoolYear.objects.get(label="2027-2028")
+    """File the demo families' requests for the next school year, whose campaign the
+    demo keeps open."""
+    year = SchoolYear.objects.get(label=demo_dates.school_year(1)[0])
     agent = User.objects.filter(email="agent.scolaire@example.org").first()
     for email, first_name, accept, derogation in REQUESTS:
         guardian = Guardian.objects.filter(email=email).select_related("family").first()

@@ -5,6 +5,8 @@ from datetime import date
 
 import factory
 
+from espace_citoyen.portal.models import Commune
+from espace_citoyen.schooling import demo
 from espace_citoyen.schooling.models import School, SchoolYear
 
 
@@ -34,8 +36,6 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 
 def commune_create():
     """The demo commune (its postal code and name decide what is « in the commune »)."""
-    from espace_citoyen.portal.models import Commune
-
     commune, _created = Commune.objects.update_or_create(
         pk=1,
         defaults={
@@ -50,8 +50,6 @@ def commune_create():
 def schooling_setup() -> dict:
     """The demo's school years, schools and carte scolaire, and the commune. Returns
     {"years": {label: SchoolYear}, "schools": {short name: School}}."""
-    from espace_citoyen.schooling import demo
-
     commune_create()
     demo.load_reference()
     schools = {school.name: school for school in School.objects.all()}

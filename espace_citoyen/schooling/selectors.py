@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches.rules import OPEN_STATUSES, Status
+from espace_citoyen.families.models import Document, DocumentKind, DocumentStatus, Guardian
+from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.schooling import rules
 from espace_citoyen.schooling.models import (
     Derogation,
@@ -88,8 +90,6 @@ class Sector:
 
 
 def _commune():
-    from espace_citoyen.portal.selectors import commune_get
-
     commune = commune_get()
     codes = [code for code in (commune.postal_codes or "").split(",") if code.strip()]
     return codes, (commune.name if commune.pk else "")
@@ -330,8 +330,6 @@ def commission(school_year) -> list[CommissionSchool]:
 def school_list(school_year, *, school: School | None = None, level: str = "") -> list[Enrolment]:
     """Accepted enrolments of the year, by school, level and name, with each family's
     guardians (for the directors' spreadsheets): two queries."""
-    from espace_citoyen.families.models import Guardian
-
     queryset = Enrolment.objects.filter(
         school_year=school_year, active=True, demarche__status=Status.ACCEPTED
     )
@@ -395,8 +393,6 @@ class RequestedPaper:
 
 
 def _paper_of(document, child_id: int) -> str:
-    from espace_citoyen.families.models import DocumentKind
-
     if document.kind == DocumentKind.FAMILY_RECORD or (
         document.kind == DocumentKind.IDENTITY and document.child_id == child_id
     ):
@@ -412,8 +408,6 @@ def enrolment_papers(enrolment: Enrolment) -> list[RequestedPaper]:
     """The three papers of D131-3-1 for this enrolment: sent with it or already on the
     family card (unless refused), replaced by a sworn statement, or still requested.
     One query."""
-    from espace_citoyen.families.models import Document, DocumentKind, DocumentStatus
-
     papers = {
         key: RequestedPaper(key=key, label=label, sworn=key in (enrolment.sworn_statements or []))
         for key, label in RequestedDocument.choices

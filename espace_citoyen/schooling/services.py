@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.audit.rules import snapshot
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
@@ -36,6 +39,7 @@ from espace_citoyen.schooling.models import (
     SectorRule,
 )
 
+AREA = "schooling"
 DEMARCHE_ENROLMENT = "inscription_scolaire"
 DEMARCHE_DEROGATION = "derogation_scolaire"
 
@@ -75,10 +79,11 @@ def _school_offers_problem(school: School, level: str, *, what: str) -> str:
 
 @transaction.atomic
 def school_year_campaign_set(
-    *, school_year: SchoolYear, start: date | None, end: date | None, actor
+    *, school_year: SchoolYear, start: date | None, end: date | None, actor: Actor
 ) -> SchoolYear:
     """Set (or clear) the enrolment campaign window of a school year."""
     school_year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+    before = snapshot(school_year, ["campaign_start", "campaign_end"])
     school_year.campaign_start, school_year.campaign_end = start, end
     if start and end and end < start:
         raise ApplicationError(
@@ -97,6 +102,15 @@ def school_year_campaign_set(
         )
     school_year.full_clean()
     school_year.save(update_fields=["campaign_start", "campaign_end"])
+    audit_record(
+        actor=actor,
+        area=AREA,
+        entity="campagne d'inscription",
+        label=school_year.label,
+        before=before,
+        after=snapshot(school_year, ["campaign_start", "campaign_end"]),
+        subject=school_year,
+    )
     return school_year
 
 
@@ -120,7 +134,7 @@ class SectorImportRejected(ApplicationError):
 
 
 @transaction.atomic
-def sector_map_import(*, content: bytes, filename: str, actor) -> rules.CsvReport:
+def sector_map_import(*, content: bytes, filename: str, actor: Actor) -> rules.CsvReport:
     """Replace the whole carte scolaire with the rules of a CSV file (voie; parité; du
     numéro; au numéro; école). If any line is wrong, nothing is saved and
     SectorImportRejected carries the report of every error, line by line."""
@@ -131,7 +145,7 @@ def sector_map_import(*, content: bytes, filename: str, actor) -> rules.CsvRepor
     )
     if not report.ok:
         raise SectorImportRejected(report)
-    SectorRule.objects.all().delete()
+    previous, _deleted = SectorRule.objects.all().delete()
     SectorRule.objects.bulk_create(
         [
             SectorRule(
@@ -146,6 +160,15 @@ def sector_map_import(*, content: bytes, filename: str, actor) -> rules.CsvRepor
         ]
     )
     SectorImport.objects.create(by=actor, filename=filename[:255], rule_count=len(report.lines))
+    audit_record(
+        actor=actor,
+        area=AREA,
+        entity="carte scolaire",
+        label=filename,
+        before={"règles": previous},
+        after={"règles": len(report.lines)},
+        action="import",
+    )
     return report
 
 
@@ -166,7 +189,7 @@ def _store_documents(
     family: Family,
     child: Child,
     demarche: Demarche,
-    actor,
+    actor: Actor,
     documents: Mapping[str, UploadedFile],
     sworn: Iterable[str],
 ) -> list[str]:
@@ -206,7 +229,7 @@ def enrolment_submit(
     family: Family,
     child: Child,
     school_year: SchoolYear,
-    actor,
+    actor: Actor,
     level: str = "",
     documents: Mapping[str, UploadedFile] | None = None,
     sworn_statements: Iterable[str] = (),
@@ -329,7 +352,7 @@ def enrolment_submit(
 
 @transaction.atomic
 def enrolment_document_add(
-    *, enrolment: Enrolment, actor, key: str, upload: UploadedFile | None, sworn: bool
+    *, enrolment: Enrolment, actor: Actor, key: str, upload: UploadedFile | None, sworn: bool
 ) -> Enrolment:
     """Add a requested paper to an enrolment, or a sworn statement instead of it."""
     if key not in RequestedDocument.values:
@@ -365,7 +388,7 @@ def enrolment_document_add(
     return enrolment
 
 
-def enrolment_accept_check(*, demarche: Demarche, actor) -> None:
+def enrolment_accept_check(*, demarche: Demarche, actor: Actor) -> None:
     """Hook run when the school service accepts an enrolment: the school must still
     welcome the level."""
     enrolment = (
@@ -378,7 +401,7 @@ def enrolment_accept_check(*, demarche: Demarche, actor) -> None:
         raise ApplicationError(problem)
 
 
-def enrolment_close(*, demarche: Demarche, actor) -> None:
+def enrolment_close(*, demarche: Demarche, actor: Actor) -> None:
     """Hook run when an enrolment is refused or cancelled: it no longer counts, and its
     pending dérogations are cancelled with it."""
     enrolment = Enrolment.objects.select_for_update().get(demarche=demarche)
@@ -407,7 +430,7 @@ def derogation_submit(
     requested_school: School,
     motive: DerogationMotive,
     explanation: str,
-    actor,
+    actor: Actor,
     documents: Iterable[UploadedFile] = (),
 ) -> Derogation:
     """Ask for the child to attend another school than the sector one. The school
@@ -499,7 +522,7 @@ def derogation_submit(
 
 
 @transaction.atomic
-def derogation_document_add(*, derogation: Derogation, actor, upload: UploadedFile) -> None:
+def derogation_document_add(*, derogation: Derogation, actor: Actor, upload: UploadedFile) -> None:
     """Add a paper to a pending dérogation request."""
     demarche = Demarche.objects.get(pk=derogation.demarche_id)
     if demarche.status not in OPEN_STATUSES:
@@ -516,7 +539,7 @@ def derogation_document_add(*, derogation: Derogation, actor, upload: UploadedFi
     )
 
 
-def derogation_apply(*, demarche: Demarche, actor) -> None:
+def derogation_apply(*, demarche: Demarche, actor: Actor) -> None:
     """Hook run when a dérogation is accepted: the enrolment moves to the requested
     school (its certificate then names it)."""
     derogation = Derogation.objects.select_related("requested_school").get(demarche=demarche)

@@ -7,12 +7,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.core.pdf import pdf_response
-from espace_citoyen.families.access import family_for_request
+from espace_citoyen.families.access import family_required
+from espace_citoyen.families.models import Family
 from espace_citoyen.families.selectors import family_for_user
 from espace_citoyen.schooling import rules, selectors, services
 from espace_citoyen.schooling.certificate import certificate_filename, certificate_render
@@ -26,11 +27,9 @@ from espace_citoyen.schooling.models import Derogation, Enrolment
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def enrol(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def enrol(request, *, family: Family):
     today = timezone.localdate()
     years = selectors.school_years_to_come(today)
     open_years = [
@@ -117,11 +116,9 @@ def enrol(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def derogation(request):
-    family = family_for_request(request)
-    if family is None:
-        return redirect("families:card")
+@require_http_methods(["GET", "HEAD", "POST"])
+@family_required
+def derogation(request, *, family: Family):
     all_enrolments = selectors.enrolments_of_family(family)
     today = timezone.localdate()
     enrolments = [e for e in all_enrolments if selectors.may_ask_derogation(e, today)]
@@ -204,7 +201,7 @@ def _demarche_of(request, reference: str) -> tuple:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def documents(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
     form_class = PaperForm if derogation is None else DerogationPaperForm
@@ -237,7 +234,7 @@ def documents(request, reference: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def certificate(request, reference: str):
     demarche, enrolment, derogation = _demarche_of(request, reference)
     if derogation is not None or not enrolment.certificate_available:

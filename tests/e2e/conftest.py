@@ -12,6 +12,13 @@ import socket
 from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from axe_playwright_python.base import AxeResults
+from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+from espace_citoyen.accounts.factories import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -54,8 +61,6 @@ def browser(_django_db_helper):
             "'apt-get install chromium' ou indiquez CHROMIUM_PATH.",
             pytrace=False,
         )
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -105,14 +110,10 @@ NARROW_WIDTH = 320  # WCAG 1.4.10 (reflow): 1280 px zoomed to 400 %
 @functools.cache
 def _axe():
     """axe-core, read from disk once per session."""
-    from axe_playwright_python.sync_playwright import Axe
-
     return Axe()
 
 
 def _axe_run(page, width: int) -> None:
-    from axe_playwright_python.base import AxeResults
-
     # Injected once per page load: the 320 px pass reuses it.
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_axe().axe_script)
@@ -209,8 +210,6 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server (aiosmtpd); the site sends to it through its SMTP settings."""
-    from aiosmtpd.controller import Controller
-
     mailbox = Mailbox()
     port = _free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
@@ -227,11 +226,10 @@ def smtp(settings):
 
 def login(page, email: str, password: str | None = None) -> None:
     """Log in through the real form (django-axes and all); factories' password by default."""
-    from espace_citoyen.accounts.factories import PASSWORD
-
     password = password or PASSWORD
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe (obligatoire)").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/mon-espace/")
+    # Parents land on « Mon espace », agents on the back-office.
+    page.wait_for_url(re.compile(r".*/(mon-espace|backoffice)/$"))

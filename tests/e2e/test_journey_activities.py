@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from espace_citoyen.accounts.factories import UserFactory
@@ -133,7 +134,6 @@ def test_an_agent_takes_the_register_on_a_phone(pages):
                 services.booking_add(child=kid, activity=lunch, day=date(2026, 11, 30), actor=None)
                 kids.append(kid)
         agent = UserFactory(email="agent.periscolaire@example.org")
-        from django.contrib.auth.models import Group
 
         agent.groups.add(Group.objects.get(name=Role.PERISCOLAIRE.value))
         page = pages.new(width=375, height=740)

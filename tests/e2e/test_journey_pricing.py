@@ -12,10 +12,12 @@ from playwright.sync_api import expect
 from espace_citoyen.accounts.factories import UserFactory, agent_create
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
+from espace_citoyen.core.testing import image_upload
 from espace_citoyen.families.factories import family_create
 from espace_citoyen.portal.models import Commune
 from espace_citoyen.pricing import rules, services
 from espace_citoyen.pricing.demo import demo_pdf
+from espace_citoyen.pricing.tests.fake_api_particulier import TOKEN, FakeApiParticulier
 from espace_citoyen.schooling.models import SchoolYear
 from tests.e2e.conftest import axe_check, login
 
@@ -202,9 +204,6 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
 def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, settings):
     """CAF attestation, consultation of the CAF with consent, no declaration; the
     démarche's page; the régie's QF search, history and a validation with an image."""
-    from espace_citoyen.core.testing import image_upload
-    from espace_citoyen.pricing.tests.fake_api_particulier import TOKEN, FakeApiParticulier
-
     with (
         time_machine.travel(datetime(2027, 3, 18, 9, 0, tzinfo=PARIS), tick=True),
         FakeApiParticulier() as api,

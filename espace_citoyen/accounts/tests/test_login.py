@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from espace_citoyen.accounts.factories import PASSWORD
 from espace_citoyen.core.testing import page_text
@@ -43,11 +47,6 @@ def test_five_failures_lock_the_account_for_15_minutes(client, citizen):
 
 
 def test_lockout_ends_after_15_minutes(client, citizen):
-    from datetime import timedelta
-
-    import time_machine
-    from django.utils import timezone
-
     for _attempt in range(5):
         _login(client, "camille.martin@example.org", "mauvais mot de passe")
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):

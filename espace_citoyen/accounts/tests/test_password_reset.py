@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from espace_citoyen.accounts.factories import PASSWORD
 from espace_citoyen.accounts.models import User
 from espace_citoyen.core.testing import page_text
 
@@ -56,8 +57,6 @@ def test_an_account_still_without_password_can_get_a_new_link(
 
 
 def test_password_change_keeps_this_session_and_says_others_are_closed(citizen_client, citizen):
-    from espace_citoyen.accounts.factories import PASSWORD
-
     response = citizen_client.post(
         reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},

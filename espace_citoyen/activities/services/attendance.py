@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import (
     Activity,
@@ -16,6 +17,7 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.models import Child, Document, DocumentKind, DocumentStatus
 
@@ -23,10 +25,18 @@ from espace_citoyen.families.models import Child, Document, DocumentKind, Docume
 CERTIFICATE_DELAY_HOURS = settings.ACTIVITIES_CERTIFICATE_DELAY_HOURS
 
 
+def _check_not_ahead(day: date) -> None:
+    problem = rules.attendance_day_problem(day, timezone.localdate())
+    if problem:
+        raise ApplicationError(problem, field="date")
+
+
 @transaction.atomic
-def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], agent) -> int:
+def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], agent: User) -> int:
     """Record present / absent for children of the day's register; returns how many
-    lines were written. Children neither booked nor already on the register are refused."""
+    lines were written. Children neither booked nor already on the register are refused,
+    and so is a day to come."""
+    _check_not_ahead(day)
     bookings = {
         booking.child_id: booking
         for booking in Booking.objects.filter(
@@ -40,8 +50,11 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
     unknown = set(marks) - set(bookings) - set(existing)
     if unknown:
         raise ApplicationError(_("Un enfant pointé ne figure pas sur la liste de ce jour."))
+    before = {child_id: _mark(existing[child_id].present) for child_id in existing}
+    after = dict(before)
     to_create, to_update = [], []
     for child_id, present in marks.items():
+        after[child_id] = _mark(present)
         attendance = existing.get(child_id)
         if attendance is None:
             to_create.append(
@@ -58,6 +71,7 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
         if attendance.unbooked and not present:
             # Present without booking, then marked absent: the line was a mistake.
             attendance.delete()
+            after[child_id] = None
             continue
         attendance.present = present
         if present:
@@ -70,13 +84,35 @@ def attendance_record(*, activity: Activity, day: date, marks: dict[int, bool], 
     Attendance.objects.bulk_update(
         to_update, ["present", "justified", "justification", "recorded_by", "recorded_at"]
     )
+    names = {
+        pk: f"{first_name} {last_name}"
+        for pk, first_name, last_name in Child.objects.filter(pk__in=after).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    audit_record(
+        actor=agent,
+        area="activities",
+        entity="pointage",
+        label=f"{activity.name} — {rules.day_label(day)}",
+        before={names[pk]: value for pk, value in before.items()},
+        after={names[pk]: value for pk, value in after.items()},
+        subject=activity,
+    )
     return len(to_create) + len(to_update)
 
 
+def _mark(present: bool) -> str:
+    return "présent" if present else "absent"
+
+
 @transaction.atomic
-def attendance_add_unbooked(*, activity: Activity, day: date, child: Child, agent) -> Attendance:
+def attendance_add_unbooked(
+    *, activity: Activity, day: date, child: Child, agent: User
+) -> Attendance:
     """A child enrolled in the activity, present without booking: recorded as such
     (billed with the surcharge)."""
+    _check_not_ahead(day)
     if not Enrolment.objects.filter(
         child=child, activity=activity, status=EnrolmentStatus.ACCEPTED
     ).exists():
@@ -104,11 +140,22 @@ def attendance_add_unbooked(*, activity: Activity, day: date, child: Child, agen
             _("%(child)s est déjà sur le pointage de ce jour.") % {"child": child.full_name},
             field="child",
         )
+    audit_record(
+        actor=agent,
+        area="activities",
+        entity="pointage",
+        label=f"{activity.name} — {rules.day_label(day)}",
+        before={},
+        after={child.full_name: "présent sans réservation"},
+        action="ajout",
+        subject=activity,
+        scope=child.family,
+    )
     return attendance
 
 
 @transaction.atomic
-def absence_justify(*, attendance: Attendance, document: Document, agent) -> Attendance:
+def absence_justify(*, attendance: Attendance, document: Document, agent: User) -> Attendance:
     """Justify an absence with the child's medical certificate, if it arrived within the
     commune's delay after the day of absence; a justified absence is not billed."""
     attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
@@ -140,4 +187,15 @@ def absence_justify(*, attendance: Attendance, document: Document, agent) -> Att
     attendance.justified_at = timezone.now()
     attendance.justified_by = agent
     attendance.save(update_fields=["justified", "justification", "justified_at", "justified_by"])
+    audit_record(
+        actor=agent,
+        area="activities",
+        entity="absence",
+        label=f"{attendance.child.full_name} — {rules.day_label(attendance.date)}",
+        before={"justifiée": False},
+        after={"justifiée": True, "certificat": str(document.pk)},
+        subject=attendance,
+        scope=document.family,
+        sensitive=True,  # a medical certificate is health data
+    )
     return attendance

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from espace_citoyen.activities import rules, selectors
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.activities import registry, rules, selectors
 from espace_citoyen.activities.models import (
     Activity,
     ActivityKind,
@@ -22,12 +23,12 @@ from espace_citoyen.activities.services._common import (
     _lock_child,
 )
 from espace_citoyen.activities.services.capacity import (
+    _book_week,
     _ensure_days,
     _next_position,
     _promote,
     _release_place,
     _take_place,
-    _take_week,
 )
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.models import Child
@@ -38,7 +39,7 @@ def _book(
     activity: Activity,
     day: date,
     child: Child,
-    actor,
+    actor: Actor,
     enrolment: Enrolment | None,
     from_template: bool = False,
 ) -> Booking:
@@ -60,7 +61,7 @@ def _book(
     return booking
 
 
-def _cancel(booking: Booking, *, actor, reason: str, promote: bool = True) -> None:
+def _cancel(booking: Booking, *, actor: Actor, reason: str, promote: bool = True) -> None:
     was_confirmed = booking.status == BookingStatus.CONFIRMED
     booking.status = BookingStatus.CANCELLED
     booking.waitlist_position = None
@@ -82,8 +83,15 @@ def _cancel(booking: Booking, *, actor, reason: str, promote: bool = True) -> No
             _promote(booking.activity, booking.date)
 
 
+def _check_guards(activity: Activity, days: list[date]) -> None:
+    """Other apps may keep some days from first-come booking (activities.registry)."""
+    refusal = registry.booking_refusal(activity, days)
+    if refusal:
+        raise ApplicationError(refusal, field="date")
+
+
 @transaction.atomic
-def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Booking:
+def booking_add(*, child: Child, activity: Activity, day: date, actor: Actor) -> Booking:
     """Book one day for a child enrolled in the activity, until the deadline. A full
     day puts the request on the waitlist (the booking says its position)."""
     child = _lock_child(child)
@@ -93,6 +101,7 @@ def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Bookin
             _("« %(activity)s » se réserve à la semaine.") % {"activity": activity.name}
         )
     _check_open(selectors.day_context(activity, day))
+    _check_guards(activity, [day])
     if _live_booking(child, activity, day) is not None:
         raise ApplicationError(
             _("Ce jour est déjà réservé (ou demandé) pour %(child)s.") % {"child": child.first_name}
@@ -102,11 +111,15 @@ def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Bookin
 
 
 @transaction.atomic
-def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -> list[Booking]:
+def booking_add_week(
+    *, child: Child, activity: Activity, monday: date, actor: Actor
+) -> list[Booking]:
     """Book every operating day of a holiday week at once. All or nothing: if one day is
-    full, the whole week goes on the waitlist."""
-    child = _lock_child(child)
-    enrolment = _accepted_enrolment(child, activity)
+    full, the whole week goes on the waitlist.
+
+    The opening-day path: the week's calendar is computed before any lock, the child's
+    lock and two reads follow, then one statement locks the week's counters, takes the
+    places (or the waitlist ranks) and inserts the bookings, and the transaction ends."""
     if activity.kind != ActivityKind.HOLIDAYS:
         raise ApplicationError(_("Seul l'accueil de loisirs des vacances se réserve à la semaine."))
     monday, sunday = rules.week_of(monday)
@@ -121,6 +134,9 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             ),
             field="date",
         )
+    _check_guards(activity, days)
+    child = _lock_child(child)
+    enrolment = _accepted_enrolment(child, activity)
     if Booking.objects.filter(
         child=child,
         activity=activity,
@@ -134,36 +150,28 @@ def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -
             )
             % {"child": child.first_name}
         )
-
-    _ensure_days(activity, days)
-    # Everything above ran before any day's lock; below, three statements under them.
-    positions = _take_week(activity, days)
-    confirmed = positions is None
-    now = timezone.now()
-    bookings = []
-    for day in days:
-        booking = Booking(
-            activity=activity,
-            date=day,
-            child=child,
-            family_id=child.family_id,
-            enrolment=enrolment,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        if confirmed:
-            booking.status = BookingStatus.CONFIRMED
-            booking.confirmed_at = now
-        else:
-            booking.status = BookingStatus.WAITLISTED
-            booking.waitlist_position = positions[day]
-        bookings.append(booking)
-    Booking.objects.bulk_create(bookings)
+    booking_week = {
+        "child_id": child.pk,
+        "family_id": child.family_id,
+        "enrolment_id": enrolment.pk,
+        "actor_id": getattr(actor, "pk", None),
+    }
+    bookings = _book_week(activity, days, **booking_week)
+    if bookings is None:  # the week's first booking: create its counters, then again
+        _ensure_days(activity, days)
+        bookings = _book_week(activity, days, **booking_week)
     return bookings
 
 
 @transaction.atomic
 def booking_cancel(
-    *, child: Child, activity: Activity, day: date, actor, by_agent: bool = False, reason: str = ""
+    *,
+    child: Child,
+    activity: Activity,
+    day: date,
+    actor: Actor,
+    by_agent: bool = False,
+    reason: str = "",
 ) -> list[Booking]:
     """Cancel a booking (or leave the waitlist) until the deadline; a freed place goes
     to the first family in line, who is e-mailed. For an activity booked by the week,

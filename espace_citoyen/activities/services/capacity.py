@@ -11,10 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import Activity, ActivityDay, Booking, BookingStatus
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
+from espace_citoyen.families.services import family_contacts
+
+AREA = "activities"
 
 
 def _ensure_days(activity: Activity, days: list[date]) -> None:
@@ -78,6 +84,108 @@ def _next_position(activity: Activity, day: date) -> int:
         return cursor.fetchone()[0]
 
 
+def _book_week(
+    activity: Activity, days: list[date], *, child_id: int, family_id: int, enrolment_id, actor_id
+) -> list[Booking] | None:
+    """Take one place on each of `days` for the child, all or none, and insert its
+    bookings: ONE statement, so the week's counters stay locked only while PostgreSQL
+    runs it and the caller commits. It locks the counters in date order, gives a place
+    on every day if each has one (else the next waitlist rank of every day) and inserts
+    the bookings, confirmed or ranked. None when a counter is missing (_ensure_days,
+    then call again). Elsewhere than on PostgreSQL: _take_week and an insert."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        present = ActivityDay.objects.filter(activity=activity, date__in=days).count()
+        if present != len(days):
+            return None
+        positions = _take_week(activity, days)
+        rows = [
+            (
+                None,
+                day,
+                BookingStatus.CONFIRMED if positions is None else BookingStatus.WAITLISTED,
+                None if positions is None else positions[day],
+            )
+            for day in days
+        ]
+        bookings = _bookings_from(rows, activity, child_id, family_id, enrolment_id, actor_id, now)
+        Booking.objects.bulk_create(bookings)
+        return bookings
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BOOK_WEEK_SQL,
+            {
+                "activity": activity.pk,
+                "days": list(days),
+                "count": len(days),
+                "child": child_id,
+                "family": family_id,
+                "enrolment": enrolment_id,
+                "actor": actor_id,
+                "now": now,
+                "confirmed": BookingStatus.CONFIRMED.value,
+                "waitlisted": BookingStatus.WAITLISTED.value,
+            },
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    return _bookings_from(rows, activity, child_id, family_id, enrolment_id, actor_id, now)
+
+
+def _bookings_from(rows, activity, child_id, family_id, enrolment_id, actor_id, now):
+    bookings = []
+    for pk, day, status, position in sorted(rows, key=lambda row: row[1]):
+        booking = Booking(
+            pk=pk,
+            activity=activity,
+            date=day,
+            child_id=child_id,
+            family_id=family_id,
+            enrolment_id=enrolment_id,
+            created_by_id=actor_id,
+            status=status,
+            waitlist_position=position,
+            confirmed_at=now if status == BookingStatus.CONFIRMED else None,
+            created_at=now,
+        )
+        booking._state.adding = pk is None
+        bookings.append(booking)
+    return bookings
+
+
+# The week's booking in one statement (see _book_week). The counters are locked in date
+# order by the first CTE (FOR UPDATE returns their latest committed values); nothing is
+# written unless every day's counter exists (`count`); the CHECK (booked <= capacity)
+# and the unique constraints on bookings stay the database's last word.
+BOOK_WEEK_SQL = """
+WITH locked AS (
+    SELECT id, date, booked, capacity FROM activities_activityday
+    WHERE activity_id = %(activity)s AND date = ANY(%(days)s::date[])
+    ORDER BY date FOR UPDATE
+), verdict AS (
+    SELECT bool_and(booked < capacity) AS free, count(*) AS present FROM locked
+), taken AS (
+    UPDATE activities_activityday AS counter
+    SET booked = counter.booked + CASE WHEN verdict.free THEN 1 ELSE 0 END,
+        waitlist_last = counter.waitlist_last + CASE WHEN verdict.free THEN 0 ELSE 1 END
+    FROM locked, verdict
+    WHERE counter.id = locked.id AND verdict.present = %(count)s
+    RETURNING counter.date, verdict.free, counter.waitlist_last
+)
+INSERT INTO activities_booking (
+    activity_id, date, child_id, family_id, enrolment_id, status, waitlist_position,
+    from_template, created_at, created_by_id, confirmed_at, promoted, cancel_reason
+)
+SELECT %(activity)s, taken.date, %(child)s, %(family)s, %(enrolment)s,
+    CASE WHEN taken.free THEN %(confirmed)s ELSE %(waitlisted)s END,
+    CASE WHEN taken.free THEN NULL ELSE taken.waitlist_last END,
+    false, %(now)s, %(actor)s, CASE WHEN taken.free THEN %(now)s END, false, ''
+FROM taken
+RETURNING id, date, status, waitlist_position
+"""
+
+
 def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
     """Take one place on each of `days`, all or none: lock the days' counters in date
     order (one statement), then either take a place on every day if each has one, or
@@ -112,8 +220,6 @@ def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
 
 
 def _notify_promoted(booking: Booking) -> None:
-    from espace_citoyen.families.services import family_contacts
-
     contacts = family_contacts(booking.family)
     if contacts:
         notify(
@@ -160,7 +266,7 @@ def _promote(activity: Activity, day: date, *, deadline_checked: bool = False) -
 
 @transaction.atomic
 def activity_day_capacity_set(
-    *, activity: Activity, day: date, capacity: int, agent
+    *, activity: Activity, day: date, capacity: int, agent: User
 ) -> ActivityDay:
     """Change the places of one day. Never below the places already taken; new places
     go at once to the families waiting, in order."""
@@ -187,16 +293,26 @@ def activity_day_capacity_set(
             % {"booked": counter.booked},
             field="capacity",
         )
+    before = counter.capacity
     counter.capacity = capacity
     counter.save(update_fields=["capacity"])
     while _promote(activity, day):
         pass
     counter.refresh_from_db()
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="jour d'activité",
+        label=f"{activity.name} — {rules.day_label(day)}",
+        before={"places": before},
+        after={"places": counter.capacity},
+        subject=activity,
+    )
     return counter
 
 
 @transaction.atomic
-def activity_capacity_apply(*, activity: Activity, previous: int) -> int:
+def activity_capacity_apply(*, activity: Activity, previous: int, actor: Actor = None) -> int:
     """After the activity's capacity changed (configuration), carry it to the days to
     come that kept the former capacity, never below their places taken; promote the
     waiting families where places appeared. Returns the number of days changed."""
@@ -211,4 +327,13 @@ def activity_capacity_apply(*, activity: Activity, previous: int) -> int:
         changed += 1
         while _promote(activity, counter.date):
             pass
+    audit_record(
+        actor=actor,
+        area=AREA,
+        entity="activité",
+        label=activity.name,
+        before={"places par jour": previous},
+        after={"places par jour": activity.capacity, "jours à venir modifiés": changed},
+        subject=activity,
+    )
     return changed

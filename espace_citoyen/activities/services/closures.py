@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import (
     Activity,
@@ -15,18 +17,19 @@ from espace_citoyen.activities.models import (
     BookingStatus,
     CalendarException,
 )
+from espace_citoyen.audit.rules import snapshot
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
+from espace_citoyen.families.services import family_contacts
 
 
 @transaction.atomic
 def calendar_exception_add(
-    *, activity: Activity | None, day: date, opening: bool, reason: str, agent
+    *, activity: Activity | None, day: date, opening: bool, reason: str, agent: User
 ) -> CalendarException:
     """Close a day (every booking of it is cancelled and the families e-mailed) or open
     one (families may then book it)."""
-    from espace_citoyen.families.services import family_contacts
-
     if not reason.strip():
         raise ApplicationError(_("Indiquez le motif : les familles le liront."), field="reason")
     if CalendarException.objects.filter(activity=activity, date=day).exists():
@@ -38,6 +41,7 @@ def calendar_exception_add(
     )
     exception.full_clean()
     exception.save()
+    _audit_exception(exception, actor=agent, action="ajout")
     if opening:
         return exception
     bookings = Booking.objects.select_for_update(of=("self",)).filter(
@@ -78,6 +82,24 @@ def calendar_exception_add(
 
 
 @transaction.atomic
-def calendar_exception_remove(*, exception: CalendarException, agent) -> None:
+def calendar_exception_remove(*, exception: CalendarException, agent: User) -> None:
     """Remove an exception (cancelled bookings are not restored: families book again)."""
+    _audit_exception(exception, actor=agent, action="suppression")
     exception.delete()
+
+
+def _audit_exception(exception: CalendarException, *, actor: Actor, action: str) -> None:
+    values = snapshot(exception, ["date", "opening", "reason"])
+    audit_record(
+        actor=actor,
+        area="activities",
+        entity="exception de calendrier",
+        label=(
+            f"{exception.activity.name if exception.activity_id else 'Toutes les activités'}"
+            f" — {rules.day_label(exception.date)}"
+        ),
+        before={} if action == "ajout" else values,
+        after=values if action == "ajout" else {},
+        action=action,
+        subject=exception.activity,
+    )

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import (
     Activity,
@@ -26,11 +27,13 @@ from espace_citoyen.activities.services.capacity import (
     _next_position,
     _take_place,
 )
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families.models import Child, Document, DocumentKind, DocumentStatus, Family
+from espace_citoyen.schooling.rules import expected_level
 
 DEMARCHE_ENROLMENT = "activites_inscription"
 
@@ -69,8 +72,6 @@ def _check_weekdays(activity: Activity, weekdays: list[int]) -> list[int]:
 
 
 def eligibility_problem(child: Child, activity: Activity) -> str | None:
-    from espace_citoyen.schooling.rules import expected_level
-
     rentree = activity.school_year.start_date
     return rules.eligibility_problem(
         birth_date=child.birth_date,
@@ -84,7 +85,7 @@ def eligibility_problem(child: Child, activity: Activity) -> str | None:
 
 @transaction.atomic
 def enrolment_request(
-    *, family: Family, child: Child, activity: Activity, weekdays: list[int], actor
+    *, family: Family, child: Child, activity: Activity, weekdays: list[int], actor: Actor
 ) -> Enrolment:
     """Enrol a child in an activity for its school year (a démarche). Accepted at once
     when the commune's rules allow it (card validated, no PAI document missing for the
@@ -168,7 +169,7 @@ def enrolment_request(
     return enrolment
 
 
-def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], actor) -> int:
+def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], actor: Actor) -> int:
     """Book (or waitlist) every bookable operating day from `start` on the template's
     weekdays; returns how many days were added."""
     if not weekdays:
@@ -209,7 +210,7 @@ def _apply_template(enrolment: Enrolment, *, start: date, weekdays: list[int], a
     return len(bookings)
 
 
-def enrolment_accept(*, demarche: Demarche, actor) -> None:
+def enrolment_accept(*, demarche: Demarche, actor: Actor) -> None:
     """Hook of the enrolment démarche: accepting it generates the bookings."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
@@ -223,17 +224,17 @@ def enrolment_accept(*, demarche: Demarche, actor) -> None:
     _apply_template(enrolment, start=timezone.localdate(), weekdays=enrolment.weekdays, actor=actor)
 
 
-def enrolment_refuse(*, demarche: Demarche, actor) -> None:
+def enrolment_refuse(*, demarche: Demarche, actor: Actor) -> None:
     Enrolment.objects.filter(demarche=demarche).update(status=EnrolmentStatus.REFUSED)
 
 
-def enrolment_cancel(*, demarche: Demarche, actor) -> None:
+def enrolment_cancel(*, demarche: Demarche, actor: Actor) -> None:
     Enrolment.objects.filter(demarche=demarche).update(status=EnrolmentStatus.CANCELLED)
 
 
 @transaction.atomic
 def enrolment_template_change(
-    *, enrolment: Enrolment, weekdays: list[int], start: date, actor
+    *, enrolment: Enrolment, weekdays: list[int], start: date, actor: Actor
 ) -> tuple[int, int]:
     """Change the weekly template from a date on: days of the weekdays dropped are
     cancelled (their places go to the waitlist), days of the weekdays added are booked;
@@ -307,7 +308,23 @@ def enrolment_template_change(
     for booking in removed:
         _cancel(booking, actor=actor, reason=_("Semaine type modifiée"))
     added = _apply_template(enrolment, start=start, weekdays=gained, actor=actor)
+    before = {"jours": [dates.weekday_name(day) for day in enrolment.weekdays]}
     enrolment.weekdays = chosen
     enrolment.weekdays_from = start
     enrolment.save(update_fields=["weekdays", "weekdays_from"])
+    audit_record(
+        actor=actor,
+        area="activities",
+        entity="semaine type",
+        label=f"{enrolment.child.full_name} — {activity.name}",
+        before=before,
+        after={
+            "jours": [dates.weekday_name(day) for day in chosen],
+            "à partir du": start.isoformat(),
+            "jours ajoutés": added,
+            "jours annulés": len(removed),
+        },
+        subject=enrolment,
+        scope=enrolment.child.family,
+    )
     return added, len(removed)

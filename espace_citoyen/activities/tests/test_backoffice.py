@@ -16,8 +16,12 @@ from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.activities.models import ActivityKind, Attendance, Booking, BookingStatus
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
 from espace_citoyen.core.testing import page_text, pdf_upload, visible_text
+from espace_citoyen.families.models import DocumentKind
+from espace_citoyen.families.services import document_upload
 
 MONDAY = date(2026, 11, 30)
+# Presence is recorded on the day: the register is kept on Monday evening.
+MONDAY_EVENING = datetime(2026, 11, 30, 17, 0, tzinfo=PARIS)
 
 
 def _register_url(activity, day=MONDAY):
@@ -74,9 +78,10 @@ def test_register_runs_the_same_queries_for_5_and_200_children(agent_client, db)
     assert len(two_hundred.captured_queries) == len(five.captured_queries)
 
 
-def test_marking_present_and_absent(agent_client, lunch):
+def test_marking_present_and_absent(agent_client, lunch, _now):
     """The agent marks each child present or absent; the page counts them."""
     kids = _children_booked(lunch, 3)
+    _now.move_to(MONDAY_EVENING)
     client = agent_client(Role.PERISCOLAIRE)
     response = client.post(
         _register_url(lunch),
@@ -92,9 +97,10 @@ def test_marking_present_and_absent(agent_client, lunch):
     assert Attendance.objects.count() == 2
 
 
-def test_a_child_not_on_the_list_cannot_be_marked(agent_client, lunch):
+def test_a_child_not_on_the_list_cannot_be_marked(agent_client, lunch, _now):
     """Marking a child who is not booked that day is refused without a crash."""
     stranger = other_child()
+    _now.move_to(MONDAY_EVENING)
     response = agent_client(Role.PERISCOLAIRE).post(
         _register_url(lunch), {f"enfant-{stranger.pk}": "present"}
     )
@@ -102,9 +108,10 @@ def test_a_child_not_on_the_list_cannot_be_marked(agent_client, lunch):
     assert "ne figure pas sur la liste" in page_text(response)
 
 
-def test_presence_without_booking_is_recorded(agent_client, lunch):
+def test_presence_without_booking_is_recorded(agent_client, lunch, _now):
     """An enrolled child present without booking is added to the register as such."""
     kid = other_child(lunch)
+    _now.move_to(MONDAY_EVENING)
     client = agent_client(Role.PERISCOLAIRE)
     response = client.post(
         _register_url(lunch) + "sans-reservation/", {"child": kid.pk}, follow=True
@@ -116,9 +123,6 @@ def test_presence_without_booking_is_recorded(agent_client, lunch):
 
 
 def _certificate(child, agent_user):
-    from espace_citoyen.families.models import DocumentKind
-    from espace_citoyen.families.services import document_upload
-
     return document_upload(
         family=child.family,
         kind=DocumentKind.MEDICAL_CERTIFICATE,
@@ -128,10 +132,11 @@ def _certificate(child, agent_user):
     )
 
 
-def test_an_absence_is_justified_by_a_certificate_in_time(agent_client, agent, lunch):
+def test_an_absence_is_justified_by_a_certificate_in_time(agent_client, agent, lunch, _now):
     """A certificate sent within 72 hours after the day of absence justifies it; one sent
     later is refused with the reason."""
     late_kid, kid = _children_booked(lunch, 2)
+    _now.move_to(MONDAY_EVENING)
     staff = agent(Role.PERISCOLAIRE)
     services.attendance_record(
         activity=lunch, day=MONDAY, marks={kid.pk: False, late_kid.pk: False}, agent=staff
@@ -285,7 +290,7 @@ def test_activity_page_shows_the_fill(agent_client, lunch):
     assert "lundi 30 novembre 2026 2 10 8 0" in text
 
 
-def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch):
+def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch, _now):
     """Far-away dates in addresses fall back to today; far-away dates in forms, and
     posted ids that are not numbers, are refused with a message."""
     client = agent_client(Role.PERISCOLAIRE)
@@ -301,6 +306,8 @@ def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch
     assert response.status_code == 400
     assert "Choisissez un enfant." in page_text(response)
     (kid,) = _children_booked(lunch, 1)
+    _now.move_to(MONDAY_EVENING)
+    client = agent_client(Role.PERISCOLAIRE)  # the session of Thursday has expired
     client.post(_register_url(lunch), {f"enfant-{kid.pk}": "absent"})
     absence = Attendance.objects.get(child=kid)
     response = client.post(
@@ -313,13 +320,41 @@ def test_odd_dates_and_ids_get_an_answer_never_an_error_page(agent_client, lunch
     assert "Choisissez un jour de l'année de l'activité" in page_text(response)
 
 
-def test_presence_without_booking_is_for_children_enrolled_in_the_activity(agent_client, lunch):
+def test_presence_without_booking_is_for_children_enrolled_in_the_activity(
+    agent_client, lunch, _now
+):
     """A forged id of a child not enrolled in the activity is refused: no surcharge is
     recorded against an unrelated family."""
     stranger = other_child()
+    _now.move_to(MONDAY_EVENING)
     response = agent_client(Role.PERISCOLAIRE).post(
         _register_url(lunch) + "sans-reservation/", {"child": stranger.pk}
     )
     assert response.status_code == 400
     assert "n'est pas inscrit(e) à « Restauration scolaire Jean-Jaurès »" in page_text(response)
     assert not Attendance.objects.exists()
+
+
+def test_presence_is_not_recorded_for_a_day_to_come(agent_client, lunch, _now):
+    """On Thursday, Monday's register lists the children booked but cannot be kept yet:
+    neither marks nor presence without booking are recorded (billing would read them)."""
+    (kid,) = _children_booked(lunch, 1)
+    walk_in = other_child(lunch)
+    client = agent_client(Role.PERISCOLAIRE)
+    page = visible_text(client.get(_register_url(lunch)))
+    assert kid.full_name.split()[0] in page
+    assert "Le pointage du lundi 30 novembre 2026 se fera ce jour-là" in page
+    assert "Enregistrer le pointage" not in page
+    for url, data in (
+        (_register_url(lunch), {f"enfant-{kid.pk}": "present"}),
+        (_register_url(lunch) + "sans-reservation/", {"child": walk_in.pk}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "on ne peut pas noter la présence d'un jour à venir" in page_text(response)
+    assert not Attendance.objects.exists()
+    # On the day itself, the register is kept.
+    _now.move_to(MONDAY_EVENING)
+    client = agent_client(Role.PERISCOLAIRE)
+    response = client.post(_register_url(lunch), {f"enfant-{kid.pk}": "present"}, follow=True)
+    assert "Pointage enregistré (1 enfant)." in visible_text(response)

@@ -5,11 +5,20 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import selectors, services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
-from espace_citoyen.activities.models import ActivityDay, ActivityKind, Booking, BookingStatus, Unit
+from espace_citoyen.activities.models import (
+    ActivityDay,
+    ActivityKind,
+    Booking,
+    BookingStatus,
+    HolidayClosing,
+    Unit,
+)
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.models import Guardian
 
 MONDAY = date(2026, 11, 30)
 TUESDAY = date(2026, 12, 1)
@@ -47,7 +56,6 @@ def test_a_cancellation_promotes_the_first_in_line_and_emails_them(
     receives an e-mail; the second in line becomes first."""
     lunch.capacity = 1
     lunch.save()
-    from espace_citoyen.families.models import Guardian
 
     kids = [other_child(lunch) for _ in range(3)]
     for index, kid in enumerate(kids):
@@ -127,7 +135,6 @@ def test_more_places_go_to_the_waiting_families(db, lunch, agent):
     kids = [other_child(lunch) for _ in range(3)]
     for kid in kids:
         services.booking_add(child=kid, activity=lunch, day=MONDAY, actor=None)
-    from espace_citoyen.accounts.roles import Role
 
     staff = agent(Role.PERISCOLAIRE)
     counter = services.activity_day_capacity_set(
@@ -144,8 +151,6 @@ def test_a_closure_cancels_the_days_bookings_and_tells_the_families(
     child, lunch, enrolled, agent, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Closing a day cancels its bookings, frees the counter and e-mails the family."""
-    from espace_citoyen.accounts.roles import Role
-
     services.booking_add(child=child, activity=lunch, day=MONDAY, actor=None)
     with django_capture_on_commit_callbacks(execute=True):
         services.calendar_exception_add(
@@ -182,8 +187,6 @@ def test_a_week_only_activity_refuses_single_days(db):
 
 def test_holiday_bookings_close_on_the_periods_date(db):
     """Holiday days close on the date set for their period, not J-2."""
-    from espace_citoyen.activities.models import HolidayClosing
-
     centre = activity_create(kind=ActivityKind.HOLIDAYS, capacity=5)
     HolidayClosing.objects.create(
         activity=centre,

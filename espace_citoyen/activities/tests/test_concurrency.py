@@ -5,12 +5,20 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 
 from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
-from espace_citoyen.activities.models import ActivityDay, Booking, BookingStatus
+from espace_citoyen.activities.models import (
+    Activity,
+    ActivityDay,
+    ActivityKind,
+    Booking,
+    BookingStatus,
+)
+from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.factories import family_create
+from espace_citoyen.families.models import Child
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -119,8 +127,6 @@ def test_simultaneous_cancellations_promote_one_family_each():
 def test_the_same_child_double_clicking_books_once():
     """Ten simultaneous requests for the same child and day give one booking; the
     others are refused with a message, never a duplicate."""
-    from espace_citoyen.core.errors import ApplicationError
-
     lunch = activity_create(name="Cantine", capacity=10)
     child = _children(lunch, 1)[0]
     refused = []
@@ -144,11 +150,6 @@ def test_a_promotion_locks_only_the_bookings_and_the_days_counter():
     once: the promotion locks the waiting booking and the day's counter only, so two
     families' requests never wait for each other in a circle (a deadlock, an error
     page)."""
-    from django.db import connection, transaction
-
-    from espace_citoyen.activities.models import Activity
-    from espace_citoyen.families.models import Child
-
     if connection.vendor != "postgresql":
         pytest.skip("SQLite locks the whole database: no row locks to observe")
     lunch = activity_create(name="Cantine", capacity=1)
@@ -193,8 +194,6 @@ def test_thirty_families_on_a_holiday_week_of_ten_places():
     """30 threads booking the same holiday week of 10 places: exactly 10 families get
     the whole week, 20 wait on every day of it with distinct ranks, no error, and no
     day holds more than its 10 places."""
-    from espace_citoyen.activities.models import ActivityKind
-
     centre = activity_create(kind=ActivityKind.HOLIDAYS, name="Vacances", capacity=10)
     rush = _children(centre, 30)
     monday = date(2026, 12, 21)

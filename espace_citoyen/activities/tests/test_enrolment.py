@@ -3,11 +3,14 @@ queue otherwise, bookings generated for every operating day, weekly template cha
 
 from datetime import date
 
+import pytest
+
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create
 from espace_citoyen.activities.models import ActivityKind, Booking, BookingStatus, EnrolmentStatus
 from espace_citoyen.activities.tests.conftest import other_child
+from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.families.models import FamilyStatus
 
@@ -119,10 +122,6 @@ def test_in_the_campaign_window_the_place_is_guaranteed(family, child, lunch, ci
 
 def test_no_second_enrolment_in_the_same_activity(family, child, lunch, citizen):
     """An enrolment already accepted or waiting cannot be made twice."""
-    import pytest
-
-    from espace_citoyen.core.errors import ApplicationError
-
     services.enrolment_request(
         family=family, child=child, activity=lunch, weekdays=[0], actor=citizen
     )
@@ -154,10 +153,6 @@ def test_changing_the_weekly_template_from_a_date(family, child, lunch, citizen)
 
 def test_the_template_cannot_change_on_locked_days(family, child, lunch, citizen):
     """A start date before the first day still open is refused with that day."""
-    import pytest
-
-    from espace_citoyen.core.errors import ApplicationError
-
     enrolment = services.enrolment_request(
         family=family, child=child, activity=lunch, weekdays=[0], actor=citizen
     )

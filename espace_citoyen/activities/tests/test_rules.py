@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+import icalendar
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -253,8 +254,6 @@ def test_certificate_delay():
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=300))
 def test_ics_reads_back_and_folds_lines_at_75_octets(text):
     """A calendar application reads back every event; no line exceeds 75 octets."""
-    import icalendar
-
     # icalendar reads a literal « \N » as the iCalendar line break, on purpose.
     assume("\\N" not in text)
     ics = rules.ics_calendar(
@@ -266,3 +265,13 @@ def test_ics_reads_back_and_folds_lines_at_75_octets(text):
     (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert str(event["SUMMARY"]) == text
     assert event.decoded("DTSTART") == date(2026, 12, 1)
+
+
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    delta=st.integers(-400, 400),
+)
+def test_presence_is_recorded_on_the_day_or_after_never_ahead(day, delta):
+    today = day + timedelta(days=delta)
+    problem = rules.attendance_day_problem(day, today)
+    assert (problem is None) == (day <= today)

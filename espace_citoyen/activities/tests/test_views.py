@@ -1,13 +1,18 @@
 """Citizen pages: enrolment form, month calendar, adding and cancelling days, weekly
 template, iCal feed; another family's child is a 404; constant query counts."""
 
+import re
 from datetime import date, datetime
 
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
-from espace_citoyen.activities.models import ActivityKind, Booking, BookingStatus
+from espace_citoyen.activities.models import ActivityKind, Booking, BookingStatus, Unit
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
 from espace_citoyen.core.testing import page_text, visible_text
 
@@ -189,8 +194,6 @@ def test_month_calendar_runs_the_same_queries_for_1_and_30_days_booked(
     for activity in activities:
         enrolment_make(child, activity)
     _book_days(child, activities[:1], 1)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         assert citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12").status_code == 200
@@ -229,7 +232,6 @@ def test_ical_feed_is_private_and_revocable(client, citizen_client, child, lunch
         MONTH.format(child.pk) + "agenda/", {"action": "renew"}, follow=True
     )
     text = page_text(response)
-    import re
 
     url = re.search(r'value="(http[^"]+\.ics)"', text).group(1)
     path = (
@@ -241,6 +243,11 @@ def test_ical_feed_is_private_and_revocable(client, citizen_client, child, lunch
     body = feed.content.decode()
     assert "DTSTART;VALUE=DATE:20261130" in body
     assert "SUMMARY:Léa — Restauration scolaire Jean-Jaurès" in body
+    # Calendar apps check the address with HEAD first: same answer, no body.
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head["Content-Type"].startswith("text/calendar")
+    assert head.content == b""
     citizen_client.post(MONTH.format(child.pk) + "agenda/", {"action": "renew"})
     assert client.get(path).status_code == 404
 
@@ -323,8 +330,6 @@ def test_the_weekly_template_refuses_a_date_after_the_school_year(
 def test_an_activity_booked_by_the_week_offers_no_single_day(citizen_client, child):
     """A « semaine » activity shows its days without a « Réserver » button (the week's
     button books them) and cancels the whole week from any of its days."""
-    from espace_citoyen.activities.models import Unit
-
     centre = activity_create(
         kind=ActivityKind.HOLIDAYS, name="Stage de la semaine", capacity=5, unit=Unit.WEEK
     )
@@ -350,10 +355,30 @@ def test_an_activity_booked_by_the_week_offers_no_single_day(citizen_client, chi
 def test_a_week_unit_is_for_the_holiday_centre_only(db):
     """Only the holiday centre's calendar offers whole weeks: another kind of activity
     cannot be set to « semaine »."""
-    import pytest
-    from django.core.exceptions import ValidationError
-
-    from espace_citoyen.activities.models import Unit
-
     with pytest.raises(ValidationError, match="se réserve à la semaine"):
         activity_create(kind=ActivityKind.LUNCH, unit=Unit.WEEK)
+
+
+def test_the_calendar_opens_at_the_first_open_day_with_the_past_folded(
+    citizen_client, child, lunch, enrolled, _now
+):
+    """On Thursday 26 November the calendar starts at Monday 30, the first day that can
+    still be booked; the days before are folded. On Friday 27 afternoon nothing of
+    November can change any more: the calendar opens on December."""
+    text = visible_text(citizen_client.get(MONTH.format(child.pk)))
+    assert "Calendrier de Léa" in text and "novembre 2026" in text
+    folded, _sep, shown = text.partition("Réservations de Léa, novembre 2026")
+    assert "Jours passés ou qui ne peuvent plus être modifiés (20)" in folded
+    assert "lundi 2 novembre 2026" in folded
+    assert "jeudi 26 novembre 2026" in folded
+    assert "jeudi 26 novembre 2026" not in shown
+    assert shown.index("lundi 30 novembre 2026") < shown.index("Réserver")
+    # Another month asked for by its address is shown as it is.
+    assert "Jours passés" not in visible_text(
+        citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12")
+    )
+    _now.move_to(datetime(2026, 11, 27, 14, 0, tzinfo=PARIS))
+    citizen_client.force_login(child.family.guardians.first().user)
+    text = visible_text(citizen_client.get(MONTH.format(child.pk)))
+    assert "Calendrier de Léa Martin — décembre 2026" in text
+    assert "Réservations de Léa, décembre 2026 Jour Restauration scolaire Jean-Jaurès" in text

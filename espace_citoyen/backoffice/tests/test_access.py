@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from espace_citoyen.accounts.roles import Role
+from espace_citoyen.accounts.roles import ROLE_LABELS, Role
 from espace_citoyen.core.testing import page_text
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,6 @@ def test_a_citizen_gets_403(citizen_client):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_sees_its_own_duties(agent_client, role):
-    from espace_citoyen.accounts.roles import ROLE_LABELS
-
     page = agent_client(role).get(reverse("backoffice:home")).content.decode()
     assert str(ROLE_LABELS[role]) in page
     others = [str(ROLE_LABELS[r]) for r in Role if r != role]

@@ -4,14 +4,17 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, pdf_structure, pdf_text
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import services
 from espace_citoyen.families.factories import ChildFactory, FamilyFactory, GuardianFactory
 from espace_citoyen.families.models import ActivationCode, Family
+from espace_citoyen.portal import demo
 
 pytestmark = pytest.mark.django_db
 
@@ -102,10 +105,6 @@ def test_create_at_the_desk_then_print_the_letter(guichet):
 
 def test_the_letter_fits_one_page_with_the_communes_logo(guichet):
     """With the commune's logo (read from disk, never from the network), one A4 page."""
-    from pypdf import PdfReader
-
-    from espace_citoyen.portal import demo
-
     demo.load()
     guichet.post(reverse("backoffice:family_create"), DESK)
     family = Family.objects.get()
@@ -125,7 +124,6 @@ def test_printing_a_new_letter_revokes_the_old_code(guichet):
     first = re.search(r"Code d'activation : (\S+)", pdf_text(guichet.post(url).content)).group(1)
     guichet.post(url)
     assert ActivationCode.objects.filter(revoked_at__isnull=False).count() == 1
-    from espace_citoyen.core.errors import ApplicationError
 
     with pytest.raises(ApplicationError, match="remplacé"):
         services.activation_code_redeem(user=UserFactory(), typed=first)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.activities.models import ActivityKind
 from espace_citoyen.billing.factories import quotient_set
@@ -107,6 +108,4 @@ def children(family, canteen, evening, grids):
 
 @pytest.fixture
 def regie_client(agent_client):
-    from espace_citoyen.accounts.roles import Role
-
     return agent_client(Role.REGIE)

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from espace_citoyen.accounts.factories import UserFactory
@@ -81,9 +83,6 @@ def test_pages_have_a_constant_number_of_queries(
 
 
 def test_query_budget_one_vs_six_children(client, canteen, grids, agent, commune):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = []
     for size in (1, 6):
         user = UserFactory(email=f"parent{size}@example.org")

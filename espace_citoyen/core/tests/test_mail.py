@@ -6,9 +6,11 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from espace_citoyen.core.notifications import notify
 
@@ -52,8 +54,6 @@ def test_production_settings_name_a_database_queue():
 
 def test_notify_sends_through_a_real_smtp_server(settings, django_capture_on_commit_callbacks):
     """With SMTP settings, a notification reaches the SMTP server once the transaction commits."""
-    from aiosmtpd.controller import Controller
-
     received = []
 
     class Handler:
@@ -107,8 +107,6 @@ def test_with_the_database_queue_the_worker_sends_the_mail(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     """TASK_BACKEND=database: the mail waits in the queue until `db_worker` runs."""
-    from django_tasks_db.models import DBTaskResult
-
     with transaction.atomic():
         notify("accounts/mail/password_reset", to="queue@example.org", context={"link": "l"})
     assert mailoutbox == []

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from espace_citoyen.accounts.roles import Role
@@ -26,7 +28,8 @@ def test_references_are_unique_and_numbered_per_year(citizen):
         for _ in range(3)
     ]
     assert len(set(refs)) == 3
-    assert refs[0].startswith("D-20") and refs[0].endswith("000001")
+    assert all(re.fullmatch(r"D-20\d\d-\d{6}", ref) for ref in refs)
+    assert refs == sorted(refs)
 
 
 def test_each_action_is_an_event_with_its_author(

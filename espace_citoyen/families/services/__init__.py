@@ -1,13 +1,13 @@
 """Families own the family card: the family, guardians, children, authorised persons,
 documents, activation codes and the record of every change.
 
-Every write records a FamilyChange (who, when, before/after); e-mails are queued on
+Every write records an entry of the audit trail (who, when, before/after); e-mails are queued on
 commit; a rule broken by the user raises ApplicationError with a French message.
 
 One module per topic; this package re-exports the public names, so callers keep
 writing `from espace_citoyen.families import services; services.child_add(...)`."""
 
-from espace_citoyen.families.services._common import (
+from espace_citoyen.families.fields import (
     CHILD_AUTHORISATION_FIELDS,
     CHILD_FIELDS,
     CHILD_HEALTH_FIELDS,
@@ -15,6 +15,8 @@ from espace_citoyen.families.services._common import (
     FAMILY_FIELDS,
     GUARDIAN_FIELDS,
     PERSON_FIELDS,
+)
+from espace_citoyen.families.services._common import (
     family_contacts,
     family_refresh_search_text,
 )

@@ -1,53 +1,20 @@
-"""What the topics share: the card's field lists, the record of changes, the
-search text, the throttles and where the family's mail goes."""
+"""What the topics share: the record of changes, the search text, the throttles and
+where the family's mail goes. (The card's field lists are in families/fields.py.)"""
 
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
+from espace_citoyen.audit import rules as audit_rules
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
 from espace_citoyen.families import rules
-from espace_citoyen.families.models import Child, Family, FamilyChange, Guardian, Throttle
-
-FAMILY_FIELDS = [
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "emergency_name",
-    "emergency_phone",
-]
-GUARDIAN_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "email",
-    "phone_mobile",
-    "phone_home",
-    "phone_work",
-    "own_address",
-    "profession",
-    "employer",
-    "employer_address",
-    "parental_authority",
-    "is_payer",
-]
-CHILD_IDENTITY_FIELDS = ["last_name", "first_name", "sex", "birth_date", "birth_place"]
-CHILD_HEALTH_FIELDS = [
-    "doctor",
-    "vaccinations_up_to_date",
-    "vaccinations_date",
-    "allergies",
-    "diet",
-    "has_pai",
-    "disability_situation",
-]
-CHILD_AUTHORISATION_FIELDS = ["image_rights", "may_leave_alone", "emergency_care", "outings"]
-CHILD_FIELDS = CHILD_IDENTITY_FIELDS + CHILD_HEALTH_FIELDS + CHILD_AUTHORISATION_FIELDS
-PERSON_FIELDS = ["last_name", "first_name", "phone", "relationship"]
+from espace_citoyen.families.fields import CHILD_HEALTH_FIELDS
+from espace_citoyen.families.models import Child, Family, Guardian, Throttle
 
 
 def _snapshot(instance, fields: list[str]) -> dict:
@@ -61,25 +28,45 @@ def _snapshot(instance, fields: list[str]) -> dict:
 def _record(
     family: Family,
     *,
-    actor,
+    actor: Actor,
     entity: str,
     label: str,
     before: dict,
     after: dict,
     action: str = "modification",
-) -> FamilyChange | None:
-    changes = rules.diff(before, after)
+    sensitive: bool = False,
+) -> AuditEntry | None:
+    """Record a change of the card in the audit trail, on the family's file. Health data
+    is tagged `sensitive` here, where it is recorded: the whole entry when the caller says
+    so (a health document), and a child's health fields in an entry of their own, apart
+    from the other fields changed with them; only the family and the roles caring for the
+    children read those entries."""
+    changes = audit_rules.diff(before, after)
     if not changes and action == "modification":
         return None
-    return FamilyChange.objects.create(
-        family=family,
-        actor=actor,
-        actor_is_agent=bool(actor) and is_agent(actor),
-        entity=entity,
-        entity_label=label[:200],
-        action=action,
-        changes=changes,
-    )
+    health = {key: value for key, value in changes.items() if key in CHILD_HEALTH_FIELDS}
+    other = {key: value for key, value in changes.items() if key not in CHILD_HEALTH_FIELDS}
+    if sensitive or not health:
+        parts = [(changes, sensitive)]
+    elif other or action != "modification":
+        parts = [(other, False), (health, True)]
+    else:
+        parts = [(health, True)]
+    entries = [
+        audit_record(
+            actor=actor,
+            area="families",
+            entity=entity,
+            label=label,
+            before={key: values[0] for key, values in part.items()},
+            after={key: values[1] for key, values in part.items()},
+            action=action,
+            scope=family,
+            sensitive=is_sensitive,
+        )
+        for part, is_sensitive in parts
+    ]
+    return entries[0]
 
 
 def family_refresh_search_text(family: Family) -> None:
@@ -101,7 +88,7 @@ def _check_child(data: dict) -> None:
         raise ApplicationError(problem, field="birth_date")
 
 
-def _throttle_get(user, purpose: str, *, window: timedelta) -> Throttle:
+def _throttle_get(user: User, purpose: str, *, window: timedelta) -> Throttle:
     """The user's counter for `purpose` (row-locked), reset when its window or its lock
     has passed. Call inside a transaction."""
     now = timezone.now()

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families import rules
 from espace_citoyen.families.models import ActivationCode, Family, Guardian, Throttle
@@ -22,7 +24,7 @@ def _code_key() -> str:
 
 
 @transaction.atomic
-def activation_code_issue(*, guardian: Guardian, created_by) -> tuple[str, ActivationCode]:
+def activation_code_issue(*, guardian: Guardian, created_by: Actor) -> tuple[str, ActivationCode]:
     """A new code for `guardian` (the letter prints it); the previous ones are revoked.
 
     Returns the code in clear, which is never stored: only its HMAC is."""
@@ -82,7 +84,7 @@ def _activation_failure(throttle: Throttle, message: str) -> str:
     return message
 
 
-def activation_code_redeem(*, user, typed: str) -> Family:
+def activation_code_redeem(*, user: User, typed: str) -> Family:
     """Path 2: link the account to the guardian named on the letter whose code was typed.
 
     A code works once, for 90 days, until a new letter revokes it; after 5 wrong codes
@@ -120,7 +122,7 @@ def activation_code_redeem(*, user, typed: str) -> Family:
     return family
 
 
-def _activation_link(*, user, code: str) -> Family:
+def _activation_link(*, user: User, code: str) -> Family:
     record = (
         ActivationCode.objects.select_for_update()
         .filter(code_hash=rules.code_hash(code, key=_code_key()))

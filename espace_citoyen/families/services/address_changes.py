@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
+from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS
 from espace_citoyen.families.models import AddressChange, DocumentKind, DocumentStatus, Family
-from espace_citoyen.families.services._common import FAMILY_FIELDS, _record, _snapshot
+from espace_citoyen.families.services._common import _record, _snapshot
 from espace_citoyen.families.services.documents import document_upload
 
 DEMARCHE_ADDRESS = "carte_famille_adresse"
@@ -18,7 +20,7 @@ DEMARCHE_ADDRESS = "carte_famille_adresse"
 
 @transaction.atomic
 def address_change_request(
-    *, family: Family, actor, address: dict, proof: UploadedFile
+    *, family: Family, actor: Actor, address: dict, proof: UploadedFile
 ) -> Demarche:
     """A new address, with its proof: it becomes the family's address (school sector,
     resident rate) when a guichet agent validates it."""
@@ -53,19 +55,19 @@ def address_change_request(
         demarche=demarche,
         family=family,
         proof=document,
-        **{key: address.get(key, "") for key in FAMILY_FIELDS[:4]},
+        **{key: address.get(key, "") for key in FAMILY_ADDRESS_FIELDS},
     )
     change.full_clean()
     change.save()
     return demarche
 
 
-def address_change_apply(*, demarche: Demarche, actor) -> None:
+def address_change_apply(*, demarche: Demarche, actor: Actor) -> None:
     """Hook of the address démarche: the address is the family's from today."""
     change = AddressChange.objects.select_related("proof").get(demarche=demarche)
     family = Family.objects.select_for_update().get(pk=change.family_id)
-    before = _snapshot(family, FAMILY_FIELDS[:4])
-    for field in FAMILY_FIELDS[:4]:
+    before = _snapshot(family, FAMILY_ADDRESS_FIELDS)
+    for field in FAMILY_ADDRESS_FIELDS:
         setattr(family, field, getattr(change, field))
     family.address_validated_on = timezone.localdate()
     family.save()
@@ -80,5 +82,5 @@ def address_change_apply(*, demarche: Demarche, actor) -> None:
         entity="adresse",
         label=family.number,
         before=before,
-        after=_snapshot(family, FAMILY_FIELDS[:4]),
+        after=_snapshot(family, FAMILY_ADDRESS_FIELDS),
     )

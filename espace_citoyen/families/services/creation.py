@@ -6,11 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.services import counter_next
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import rules
+from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS
 from espace_citoyen.families.models import (
     AuthorisedPerson,
     Child,
@@ -20,7 +23,6 @@ from espace_citoyen.families.models import (
     Guardian,
 )
 from espace_citoyen.families.services._common import (
-    FAMILY_FIELDS,
     _check_child,
     _record,
     family_refresh_search_text,
@@ -43,7 +45,7 @@ class FamilyInput:
 
 
 def _build_family(
-    data: FamilyInput, *, actor, online: bool, status: str, linked_user=None
+    data: FamilyInput, *, actor: Actor, online: bool, status: str, linked_user=None
 ) -> Family:
     if not data.guardians:
         raise ApplicationError(_("Indiquez au moins un responsable légal."))
@@ -53,7 +55,7 @@ def _build_family(
         number=_family_number(),
         status=status,
         created_online=online,
-        **{key: data.address.get(key, "") for key in FAMILY_FIELDS[:4]},
+        **{key: data.address.get(key, "") for key in FAMILY_ADDRESS_FIELDS},
         **(data.emergency or {}),
     )
     if status == FamilyStatus.VALIDATED:
@@ -89,7 +91,7 @@ def _build_family(
 
 
 @transaction.atomic
-def family_create_online(*, user, data: FamilyInput) -> Family:
+def family_create_online(*, user: User, data: FamilyInput) -> Family:
     """Path 1, « je n'ai pas de carte famille »: the card is created tied to the account,
     « à valider » until a guichet agent checks it (a démarche in their queue)."""
     if Guardian.objects.filter(user=user).exists():
@@ -108,12 +110,12 @@ def family_create_online(*, user, data: FamilyInput) -> Family:
 
 
 @transaction.atomic
-def family_create_at_desk(*, agent, data: FamilyInput) -> Family:
+def family_create_at_desk(*, agent: User, data: FamilyInput) -> Family:
     """The guichet creates a family at the desk, identity checked: validated at once."""
     return _build_family(data, actor=agent, online=False, status=FamilyStatus.VALIDATED)
 
 
-def family_validate(*, demarche: Demarche, actor) -> None:
+def family_validate(*, demarche: Demarche, actor: Actor) -> None:
     """Hook of the validation démarche: accepting it validates the card."""
     family = Family.objects.select_for_update().get(pk=demarche.owner_id)
     before = {"statut": family.get_status_display()}

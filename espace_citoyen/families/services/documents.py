@@ -8,12 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import rules
-from espace_citoyen.families.models import Child, Document, DocumentStatus, Family
+from espace_citoyen.families.models import (
+    HEALTH_DOCUMENT_KINDS,
+    Child,
+    Document,
+    DocumentStatus,
+    Family,
+)
 from espace_citoyen.families.services._common import _record, family_contacts
 
 
@@ -46,7 +54,7 @@ def document_upload(
     family: Family,
     kind: str,
     upload: UploadedFile,
-    uploaded_by,
+    uploaded_by: Actor,
     child: Child | None = None,
     demarche: Demarche | None = None,
 ) -> Document:
@@ -77,6 +85,7 @@ def document_upload(
         before={},
         after={"document": label},
         action="ajout",
+        sensitive=document.kind in HEALTH_DOCUMENT_KINDS,
     )
     if demarche is not None:
         demarches.demarche_event_document(demarche=demarche, actor=uploaded_by, label=label)
@@ -85,7 +94,7 @@ def document_upload(
 
 @transaction.atomic
 def document_check(
-    *, document: Document, agent, accepted: bool, reason: str = "", valid_until=None
+    *, document: Document, agent: User, accepted: bool, reason: str = "", valid_until=None
 ) -> Document:
     """An agent accepts the document, or refuses it with a reason the family reads."""
     document = Document.objects.select_for_update().select_related("family").get(pk=document.pk)
@@ -107,6 +116,7 @@ def document_check(
         label=str(document),
         before=before,
         after={"statut": document.get_status_display(), "motif": document.refusal_reason},
+        sensitive=document.kind in HEALTH_DOCUMENT_KINDS,
     )
     if not accepted:
         contacts = family_contacts(document.family)

@@ -2,11 +2,12 @@
 
 from django.db import transaction
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.families.models import FamilyDraft
 
 
 @transaction.atomic
-def draft_save(*, user, step: str, values: dict) -> dict:
+def draft_save(*, user: User, step: str, values: dict) -> dict:
     """Keep one step of the online creation, so nothing typed is lost."""
     draft, _created = FamilyDraft.objects.select_for_update().get_or_create(user=user)
     draft.data = {**draft.data, step: values}

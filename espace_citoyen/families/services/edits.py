@@ -2,12 +2,15 @@
 
 from django.db import transaction
 
-from espace_citoyen.families.models import AuthorisedPerson, Child, Family, Guardian
-from espace_citoyen.families.services._common import (
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.families.fields import (
     CHILD_FIELDS,
     CHILD_IDENTITY_FIELDS,
     GUARDIAN_FIELDS,
     PERSON_FIELDS,
+)
+from espace_citoyen.families.models import AuthorisedPerson, Child, Family, Guardian
+from espace_citoyen.families.services._common import (
     _check_child,
     _record,
     _snapshot,
@@ -16,8 +19,11 @@ from espace_citoyen.families.services._common import (
 
 
 @transaction.atomic
-def guardian_update(*, guardian: Guardian, actor, values: dict) -> Guardian:
+def guardian_update(*, guardian: Guardian, actor: Actor, values: dict) -> Guardian:
     """Change a guardian's details (contacts, profession, employer…)."""
+    # "Before" is the stored row: the caller's instance may carry the new values already
+    # (a ModelForm changes its instance when it validates).
+    guardian = Guardian.objects.select_for_update().select_related("family").get(pk=guardian.pk)
     before = _snapshot(guardian, GUARDIAN_FIELDS)
     for field, value in values.items():
         if field in GUARDIAN_FIELDS:
@@ -37,7 +43,7 @@ def guardian_update(*, guardian: Guardian, actor, values: dict) -> Guardian:
 
 
 @transaction.atomic
-def guardian_add(*, family: Family, actor, values: dict) -> Guardian:
+def guardian_add(*, family: Family, actor: Actor, values: dict) -> Guardian:
     """Add a second (or further) guardian to the card."""
     position = Guardian.objects.filter(family=family).count() + 1
     guardian = Guardian(family=family, position=position)
@@ -60,7 +66,7 @@ def guardian_add(*, family: Family, actor, values: dict) -> Guardian:
 
 
 @transaction.atomic
-def child_add(*, family: Family, actor, values: dict) -> Child:
+def child_add(*, family: Family, actor: Actor, values: dict) -> Child:
     """Add a child to the card (under 18, born already)."""
     _check_child(values)
     child = Child(family=family)
@@ -83,10 +89,11 @@ def child_add(*, family: Family, actor, values: dict) -> Child:
 
 
 @transaction.atomic
-def child_update(*, child: Child, actor, values: dict) -> Child:
+def child_update(*, child: Child, actor: Actor, values: dict) -> Child:
     """Change a child's identity, health, diet, PAI or authorisations."""
     if "birth_date" in values:
         _check_child(values)
+    child = Child.objects.select_for_update().select_related("family").get(pk=child.pk)
     before = _snapshot(child, CHILD_FIELDS)
     for field, value in values.items():
         if field in CHILD_FIELDS:
@@ -107,9 +114,11 @@ def child_update(*, child: Child, actor, values: dict) -> Child:
 
 @transaction.atomic
 def authorised_person_save(
-    *, family: Family, actor, values: dict, person: AuthorisedPerson | None = None
+    *, family: Family, actor: Actor, values: dict, person: AuthorisedPerson | None = None
 ) -> AuthorisedPerson:
     """Add or change a person allowed to collect the children."""
+    if person is not None:
+        person = AuthorisedPerson.objects.select_for_update().get(pk=person.pk, family=family)
     before = _snapshot(person, PERSON_FIELDS) if person else {}
     person = person or AuthorisedPerson(family=family)
     for field in PERSON_FIELDS:
@@ -129,7 +138,7 @@ def authorised_person_save(
 
 
 @transaction.atomic
-def authorised_person_remove(*, person: AuthorisedPerson, actor) -> None:
+def authorised_person_remove(*, person: AuthorisedPerson, actor: Actor) -> None:
     _record(
         person.family,
         actor=actor,
@@ -143,7 +152,8 @@ def authorised_person_remove(*, person: AuthorisedPerson, actor) -> None:
 
 
 @transaction.atomic
-def family_emergency_update(*, family: Family, actor, name: str, phone: str) -> Family:
+def family_emergency_update(*, family: Family, actor: Actor, name: str, phone: str) -> Family:
+    family = Family.objects.select_for_update().get(pk=family.pk)
     before = _snapshot(family, ["emergency_name", "emergency_phone"])
     family.emergency_name, family.emergency_phone = name.strip(), phone.strip()
     family.save(update_fields=["emergency_name", "emergency_phone", "updated_at"])

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
 from espace_citoyen.core.text import fold
@@ -41,7 +42,7 @@ def _mail_code(*, guardian: Guardian, code: str, to: str, expires_at) -> None:
 @transaction.atomic
 def lost_code_request(
     *,
-    user,
+    user: User,
     last_name: str,
     first_name: str,
     family_number: str,
@@ -108,7 +109,7 @@ def lost_code_request(
 
 
 @transaction.atomic
-def lost_code_resolve(*, demarche: Demarche, guardian: Guardian, agent) -> None:
+def lost_code_resolve(*, demarche: Demarche, guardian: Guardian, agent: User) -> None:
     """The guichet found the guardian: a new code is e-mailed to the requesting account
     and the démarche is accepted."""
     request = LostCodeRequest.objects.select_related("user").get(demarche=demarche)

@@ -6,11 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from espace_citoyen.accounts.factories import UserFactory
+from espace_citoyen.accounts.roles import Role
+from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.families import services
 from espace_citoyen.families.factories import GuardianFactory, family_create
-from espace_citoyen.families.models import ActivationCode, FamilyChange
+from espace_citoyen.families.models import ActivationCode
 from espace_citoyen.families.rules import code_display
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter(agent):
     """A family made at the desk; its guardian's activation code, as printed."""
-    from espace_citoyen.accounts.roles import Role
-
     family = family_create(children=2)
     guardian = family.guardians.get()
     code, _record = services.activation_code_issue(
@@ -41,7 +41,9 @@ def test_the_code_links_the_account_and_lands_on_the_card(citizen_client, citize
     assert "Le téléservice vous permet de" in page
     guardian.refresh_from_db()
     assert guardian.user == citizen
-    assert FamilyChange.objects.filter(family=guardian.family, action="liaison du compte").exists()
+    assert AuditEntry.objects.filter(
+        area="families", scope_id=guardian.family.pk, action="liaison du compte"
+    ).exists()
 
 
 def test_typing_is_tolerant(citizen_client, citizen, letter):
@@ -75,8 +77,6 @@ def test_a_code_expires_after_90_days(letter):
 
 
 def test_a_new_letter_revokes_the_previous_code(letter, agent):
-    from espace_citoyen.accounts.roles import Role
-
     guardian, old = letter
     new, _record = services.activation_code_issue(guardian=guardian, created_by=agent(Role.GUICHET))
     with pytest.raises(ApplicationError, match="remplacé par un plus récent"):
@@ -108,8 +108,6 @@ def test_a_malformed_code_is_explained_and_not_counted(citizen_client, letter):
 
 
 def test_a_second_guardian_links_with_their_own_letter(letter, agent):
-    from espace_citoyen.accounts.roles import Role
-
     guardian, code = letter
     second = GuardianFactory(family=guardian.family, first_name="Julien", position=2)
     code2, _r = services.activation_code_issue(guardian=second, created_by=agent(Role.GUICHET))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.demarches.models import Demarche
+from espace_citoyen.families.factories import family_create
 from espace_citoyen.families.models import Family, FamilyDraft
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,5 @@ def test_an_unknown_step_is_404(citizen_client):
 
 
 def test_a_linked_parent_is_sent_to_the_card(citizen_client, citizen):
-    from espace_citoyen.families.factories import family_create
-
     family_create(user=citizen)
     assert citizen_client.get(_step("adresse"))["Location"] == reverse("families:card")

@@ -2,10 +2,10 @@ import pytest
 from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.core.testing import page_text, pdf_upload
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families.factories import family_create
-from espace_citoyen.families.models import FamilyChange
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_a_guardian_updates_their_phone_and_the_change_is_recorded(citizen_clien
         follow=True,
     )
     assert "sont enregistrées" in page_text(response)
-    change = FamilyChange.objects.get(entity="responsable légal")
+    change = AuditEntry.objects.get(area="families", entity="responsable légal")
     assert change.actor == citizen
     assert change.changes["phone_mobile"] == ["06 12 34 56 78", "07 00 00 00 01"]
 
@@ -99,7 +99,9 @@ def test_authorised_persons_can_be_added_and_removed(citizen_client, family):
     assert "Anne Roy (Voisine)" in page_text(citizen_client.get(reverse("families:data")))
     citizen_client.post(reverse("families:person_edit", args=[person.pk]), {"remove": "1"})
     assert not family.authorised_persons.exists()
-    assert FamilyChange.objects.filter(entity="personne autorisée", action="suppression").exists()
+    assert AuditEntry.objects.filter(
+        area="families", entity="personne autorisée", action="suppression"
+    ).exists()
 
 
 def test_an_address_change_waits_for_the_guichet(

@@ -1,5 +1,6 @@
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,8 +48,6 @@ def test_diff_lists_changed_fields_only():
     st.dates(min_value=date(2030, 12, 31), max_value=date(2050, 12, 31)),
 )
 def test_age_is_the_number_of_birthdays_passed(birth, day):
-    from dateutil.relativedelta import relativedelta
-
     assert rules.age_on(birth, day) == relativedelta(day, birth).years
 
 

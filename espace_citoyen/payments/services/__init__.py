@@ -19,7 +19,6 @@ from espace_citoyen.payments.services.notifications import (
     transaction_check_later,
     transaction_settle,
     transactions_check_pending,
-    transactions_check_task,
 )
 from espace_citoyen.payments.services.start import reference_new, transaction_start
 
@@ -34,5 +33,4 @@ __all__ = [
     "transaction_settle",
     "transaction_start",
     "transactions_check_pending",
-    "transactions_check_task",
 ]

@@ -132,6 +132,8 @@ def transaction_check(*, transaction_id: int) -> str:
     tx = PaymentTransaction.objects.get(pk=transaction_id)
     if tx.status != TransactionStatus.PENDING or not tx.backend_id:
         return tx.status
+    if not backends.is_supported(tx.backend):  # a backend no longer configured can't be asked
+        return tx.status
     payment = backend_for(tx)
     if not payment.has_payment_status:
         return tx.status
@@ -230,9 +232,3 @@ def transaction_check_later(*, reference: str) -> str:
     """Ask the bank about one payment still pending some minutes after it started."""
     pk = PaymentTransaction.objects.filter(reference=reference).values_list("pk", flat=True).first()
     return transaction_check(transaction_id=pk) if pk else ""
-
-
-@task()
-def transactions_check_task() -> dict[str, int]:
-    """The periodic sweep as a task (`manage.py payments_check` enqueues it)."""
-    return transactions_check_pending()

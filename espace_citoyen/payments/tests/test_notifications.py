@@ -154,3 +154,34 @@ def test_a_payment_without_answer_is_closed_then_a_late_notification_still_pays(
     pending.refresh_from_db()
     assert pending.status == TransactionStatus.PAID
     assert Payment.objects.get().amount == Decimal("20.52")
+
+
+def test_the_bank_page_s_signed_request_posted_as_a_notification_changes_nothing(
+    citizen_client, invoices
+):
+    """The family sees the portal's signed request in the bank page's address: posted to
+    the notification address, it is refused and the payment stays pending."""
+    fields = query(start(citizen_client, invoices))
+    tx = PaymentTransaction.objects.get()
+    assert _notify(tx.reference, fields).status_code == 400
+    tx.refresh_from_db()
+    assert tx.status == TransactionStatus.PENDING
+    _nothing_paid(invoices)
+
+
+def test_a_payment_through_a_backend_no_longer_allowed_waits_then_closes(
+    citizen_client, pending, invoices, settings, _now
+):
+    """The site left the simulated bank (no DEBUG) with a payment pending: its return page
+    still answers, and the sweep closes it instead of failing on it."""
+    settings.SIMULATED_BANK_ALLOWED = False
+    page = citizen_client.get(f"/paiement-en-ligne/{pending.reference}/retour/")
+    assert page.status_code == 200
+    assert "Paiement en attente de confirmation" in page.content.decode()
+    _now.shift(timedelta(hours=49))
+    out = StringIO()
+    call_command("payments_check", stdout=out)
+    assert "clos sans réponse de la banque : 1" in out.getvalue()
+    pending.refresh_from_db()
+    assert pending.status == TransactionStatus.ABANDONED
+    _nothing_paid(invoices)

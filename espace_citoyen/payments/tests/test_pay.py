@@ -4,12 +4,13 @@ the bank's page, its signed notification to the portal, then the return page."""
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.billing.models import InvoiceStatus, Payment, PaymentMethod
 from espace_citoyen.core.testing import page_text, visible_text
 from espace_citoyen.families.factories import family_create
-from espace_citoyen.payments import bank_views
+from espace_citoyen.payments import backends, bank_views, checks, simulated
 from espace_citoyen.payments.models import PaymentTransaction, TransactionStatus
 from espace_citoyen.payments.tests.conftest import bank_answer, query, start
 
@@ -157,3 +158,37 @@ def test_the_return_page_costs_the_same_for_one_invoice_or_several(
             citizen_client.get(back["Location"])
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_simulated_bank_is_closed_without_debug(
+    citizen_client, invoices, settings, bank_server
+):
+    """PAYMENT_BACKEND=simulated on a site without DEBUG: nothing is paid through it, the
+    parent is told to pay at the desk, and the system check says why."""
+    bank_url = start(citizen_client, invoices)
+    settings.SIMULATED_BANK_ALLOWED = False
+    assert citizen_client.get(bank_url).status_code == 404
+    answer = {"transaction_id": PaymentTransaction.objects.get().reference, "amount": "2052"}
+    answer["result"] = "paid"
+    answer["signature"] = simulated.sign(backends.simulated_bank_key(), answer)
+    notified = Client().post(f"/paiement-en-ligne/{answer['transaction_id']}/notification/", answer)
+    assert notified.status_code == 400
+    assert _statuses(invoices) == [InvoiceStatus.UNPAID] * 2
+    response = citizen_client.post(
+        "/paiement-en-ligne/payer/", {"invoice": [invoices[0].pk]}, follow=True
+    )
+    assert "Le paiement en ligne n'est pas disponible pour le moment" in page_text(response)
+    assert PaymentTransaction.objects.count() == 1
+    assert [error.id for error in checks.no_simulated_bank_in_production(None)] == ["payments.E003"]
+    assert checks.payment_backend_is_usable(None) == []
+
+
+def test_the_pay_address_opened_again_leads_to_the_invoices(citizen_client, invoices):
+    """Pressing « Payer en ligne » after the session ended goes through the login page,
+    which comes back with a GET: the parent lands on the invoices, not on an error."""
+    response = Client().post("/paiement-en-ligne/payer/", {"invoice": [invoices[0].pk]})
+    assert response.status_code == 302 and "/paiement-en-ligne/payer/" in response["Location"]
+    page = citizen_client.get("/paiement-en-ligne/payer/", follow=True)
+    assert page.status_code == 200
+    assert "Consulter et régler vos factures" in page_text(page)
+    assert not PaymentTransaction.objects.exists()

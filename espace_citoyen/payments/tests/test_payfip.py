@@ -11,7 +11,7 @@ from django.test import Client
 from eopayment.payfip_ws import PayFiP, PayFiPError
 
 from espace_citoyen.billing.models import InvoiceStatus, Payment
-from espace_citoyen.payments import services
+from espace_citoyen.payments import checks, services
 from espace_citoyen.payments.models import EventKind, PaymentTransaction, TransactionStatus
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +200,24 @@ def test_a_second_payfip_payment_of_the_same_invoice_waits_twenty_minutes(
     _now.shift(timedelta(minutes=16))
     _start(citizen_client, invoices[:1])
     assert PaymentTransaction.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("numcli", "saisie", "expected"),
+    [
+        ("123456", "W", []),
+        ("", "T", ["payments.E002"]),
+        ("12345", "T", ["payments.E002"]),
+        ("12345a", "T", ["payments.E002"]),
+        ("123456", "P", ["payments.E004"]),
+    ],
+)
+def test_a_wrong_payfip_setting_stops_the_site_before_any_payment(
+    settings, numcli, saisie, expected
+):
+    """PayFiP's client number has 6 digits and `saisie` is T, X or W: anything else is said
+    by a system check, not found out at a family's first payment."""
+    settings.PAYMENT_BACKEND = "payfip_ws"
+    settings.PAYFIP_NUMCLI = numcli
+    settings.PAYFIP_SAISIE = saisie
+    assert [error.id for error in checks.payment_backend_is_usable(None)] == expected

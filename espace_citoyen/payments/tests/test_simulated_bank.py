@@ -37,7 +37,7 @@ def test_a_request_is_a_signed_url_to_the_project_s_bank_page(settings):
     assert url.startswith(settings.SITE_URL + "/paiement-en-ligne/banque-simulee/?")
     fields = _query(url)
     assert fields["amount"] == "1230"
-    assert simulated.is_signed(backends.simulated_bank_key(), fields)
+    assert simulated.is_signed(backends.simulated_bank_key(), fields, simulated.REQUEST)
 
 
 def test_a_response_is_signed_only_with_the_bank_key():
@@ -55,6 +55,20 @@ def test_a_response_is_signed_only_with_the_bank_key():
     assert not _payment().response(bank_views.urlencode(forged)).signed
     unsigned = {key: value for key, value in answer.items() if key != "signature"}
     assert not _payment().response(bank_views.urlencode(unsigned)).signed
+
+
+def test_a_request_never_passes_for_a_notification():
+    """The bank page's address is signed by the portal; the family sees it. Its fields,
+    or a value that hides another field, never verify as the bank's answer."""
+    _id, _kind, url = _payment().request(Decimal("12.30"), transaction_id="ECREF123456")
+    request = _query(url)
+    assert not simulated.is_signed(backends.simulated_bank_key(), request)
+    assert not _payment().response(bank_views.urlencode(request)).signed
+    key = backends.simulated_bank_key()
+    hidden = {"amount": "1230", "email": "a@example.org\nresult=paid"}
+    assert simulated.sign(key, hidden) != simulated.sign(
+        key, {"amount": "1230", "email": "a@example.org", "result": "paid"}
+    )
 
 
 def test_backends_without_verification_or_amount_are_refused():

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.testing import page_text, visible_text
 from espace_citoyen.portal import rgaa
-from espace_citoyen.portal.models import AccessibilityAudit, Commune
+from espace_citoyen.portal.models import AccessibilityAudit, AccessibilityStatus, Commune
 
 GRID = settings.BASE_DIR / "docs" / "accessibility" / "audit.json"
 
@@ -44,8 +44,6 @@ def test_the_rate_never_says_more_than_the_audit(conform, not_conform):
 
 
 def test_the_statuses_are_the_communes():
-    from espace_citoyen.portal.models import AccessibilityStatus
-
     assert {rgaa.STATUS_NONE, rgaa.STATUS_PARTIAL, rgaa.STATUS_FULL} == set(
         AccessibilityStatus.values
     )

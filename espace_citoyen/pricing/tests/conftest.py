@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
 from espace_citoyen.core.testing import image_upload, pdf_upload
 from espace_citoyen.families.factories import family_create
@@ -109,8 +110,6 @@ def family(citizen, commune):
 
 @pytest.fixture
 def regie(agent):
-    from espace_citoyen.accounts.roles import Role
-
     return agent(Role.REGIE)
 
 

@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from espace_citoyen.core.testing import page_text, visible_text
 from espace_citoyen.demarches.models import Demarche
+from espace_citoyen.families.factories import ChildFactory
 from espace_citoyen.families.models import Document, DocumentKind
 from espace_citoyen.pricing import services
 from espace_citoyen.pricing.models import FamilyQuotient, IncomeDeclaration
@@ -118,8 +120,6 @@ def test_bad_caf_figures_are_refused(citizen_client, family, qf, message):
 
 def test_the_attestation_must_be_a_real_document(citizen_client, family):
     """A text file named .pdf is refused by its content; a missing file is asked for."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fake = SimpleUploadedFile("attestation.pdf", b"juste du texte", "application/pdf")
     response = citizen_client.post(reverse("pricing:declare_caf"), {"qf": "812", "document": fake})
     assert response.status_code == 400
@@ -193,8 +193,6 @@ def test_the_declaration_page_runs_a_fixed_number_of_queries(
     citizen_client, family, citizen, regie, django_assert_max_num_queries
 ):
     """Two children or seven, one QF period or four: the same number of queries."""
-    from espace_citoyen.families.factories import ChildFactory
-
     services.quotient_record(family=family, qf=900, starts_on=date(2026, 6, 1), actor=regie)
     services.declaration_submit_caf(family=family, actor=citizen, qf=812, attestation=pdf_upload())
     url = reverse("pricing:declare")
@@ -307,3 +305,28 @@ def test_born_in_france_needs_the_commune_code(citizen_client, family, api):
     )
     assert "Indiquez le code INSEE de votre commune de naissance" in page_text(response)
     assert api.requests == []
+
+
+def test_the_income_form_shows_every_error_at_once(citizen_client, family):
+    """Negative income, zero parts and a text file: the three messages on one page, the
+    figures kept, nothing saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def fake():
+        return SimpleUploadedFile("avis.pdf", b"juste du texte", "application/pdf")
+
+    response = citizen_client.post(
+        reverse("pricing:declare_tax"),
+        {"year": "2025", "income": "-1200", "parts": "0", "document": fake()},
+    )
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Le revenu fiscal de référence ne peut pas être négatif" in page
+    assert "Le nombre de parts ne peut pas être nul" in page
+    assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG" in page
+    assert 'value="-1200"' in page
+    assert not Demarche.objects.exists()
+    response = citizen_client.post(reverse("pricing:declare_caf"), {"qf": "-5", "document": fake()})
+    page = page_text(response)
+    assert "Le quotient familial ne peut pas être négatif" in page
+    assert "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG" in page

@@ -7,13 +7,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.audit.selectors import audit_for_scope
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, visible_text
-from espace_citoyen.pricing import rules, services
-from espace_citoyen.pricing.models import GridChange, TariffBracket, TariffGrid
+from espace_citoyen.families.factories import family_create
+from espace_citoyen.portal import demo as portal_demo
+from espace_citoyen.pricing import demo, rules, services
+from espace_citoyen.pricing.models import TariffBracket, TariffGrid
+from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -140,8 +147,8 @@ def test_a_valid_grid_is_saved_and_its_creation_kept(admin_client, admin_user, c
         (0, 234, Decimal("0.13")),
         (235, None, Decimal("0.85")),
     ]
-    change = GridChange.objects.get()
-    assert (change.actor, change.action, change.grid) == (admin_user, "création", grid)
+    change = AuditEntry.objects.get(area="pricing")
+    assert (change.actor, change.action, change.subject) == (admin_user, "création", grid)
     assert change.changes["tranches"] == ["", "de 0 € à 234 € : 0,13 € ; 235 € et plus : 0,85 €"]
 
 
@@ -166,7 +173,7 @@ def test_a_change_is_kept_with_before_and_after(
         data[f"brackets-{index}-price"] = str(row.price)
     response = admin_client.post(reverse("admin:pricing_tariffgrid_change", args=[grid.pk]), data)
     assert response.status_code == 302, page_text(response)[:3000]
-    change = GridChange.objects.filter(action="modification").get()
+    change = AuditEntry.objects.filter(area="pricing", action="modification").get()
     assert change.actor == admin_user
     assert change.changes == {"tarif non-résident": ["7,65 €", "7,95 €"]}
     client.force_login(regie)
@@ -187,7 +194,10 @@ def test_a_grid_that_applied_cannot_be_deleted(admin_client, paris_grid, paris_g
         reverse("admin:pricing_tariffgrid_delete", args=[paris_grid_2027.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
-    assert GridChange.objects.filter(action="suppression", grid=None).count() == 1
+    assert (
+        AuditEntry.objects.filter(area="pricing", action="suppression", subject_id=None).count()
+        == 1
+    )
 
 
 def test_the_grids_listing_is_for_the_regie_and_administrators(client, agent, paris_grid):
@@ -205,8 +215,6 @@ def test_the_grids_listing_runs_a_fixed_number_of_queries(
     client, regie, paris_grid, admin_user, django_assert_max_num_queries
 ):
     """One grid or four, one change or many: the same number of queries."""
-    from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
-
     client.force_login(regie)
     url = reverse("backoffice:pricing_grids")
     client.get(url)
@@ -250,14 +258,11 @@ def test_the_service_refuses_a_wrong_grid_and_saves_nothing(evening, canteen):
             brackets=[(0, 500, Decimal(1)), (400, None, Decimal(2))],
             non_resident_price=Decimal("5"),
         )
-    assert not TariffGrid.objects.exists() and not GridChange.objects.exists()
+    assert not TariffGrid.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
     """Saved by code that skips the checks, a taux d'effort grid still needs its figures."""
-    from django.core.exceptions import ValidationError
-    from django.db import IntegrityError, transaction
-
     grid = TariffGrid(
         activity=evening,
         kind=rules.EFFORT_RATE,
@@ -274,17 +279,29 @@ def test_the_database_refuses_a_taux_d_effort_without_rate_or_floor(evening):
 
 def test_the_demo_is_idempotent(db, commune):
     """Running the demo twice creates the grids once: a bracket grid and a taux d'effort grid."""
-    from espace_citoyen.portal import demo as portal_demo
-    from espace_citoyen.pricing import demo
-
     portal_demo.load()
     demo.load()
-    counts = (TariffGrid.objects.count(), TariffBracket.objects.count(), GridChange.objects.count())
+    counts = (TariffGrid.objects.count(), TariffBracket.objects.count(), AuditEntry.objects.count())
     demo.load()
     assert (
         TariffGrid.objects.count(),
         TariffBracket.objects.count(),
-        GridChange.objects.count(),
+        AuditEntry.objects.count(),
     ) == counts
     kinds = set(TariffGrid.objects.values_list("kind", flat=True))
     assert kinds == {rules.BRACKETS, rules.EFFORT_RATE}
+
+
+def test_a_new_qf_period_is_on_the_familys_trail(db, agent):
+    """Opening a QF period records the former one and the new one, for the family."""
+    family = family_create()
+    staff = agent(Role.REGIE)
+    services.quotient_record(family=family, qf=800, starts_on=date(2026, 9, 1), actor=staff)
+    services.quotient_record(family=family, qf=650, starts_on=date(2027, 1, 1), actor=staff)
+    first, second = audit_for_scope(family, with_sensitive=False).order_by("id")
+    assert first.changes["quotient"] == [None, 800]
+    assert second.changes == {
+        "quotient": [800, 650],
+        "à partir du": ["2026-09-01", "2027-01-01"],
+    }
+    assert second.actor == staff and second.action == "nouvelle période"

@@ -1,15 +1,20 @@
 """« Obtenir vos tarifs personnalisés », the public simulator and the public grids."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from espace_citoyen.activities.factories import activity_create, enrolment_make, school_get
 from espace_citoyen.core.testing import visible_text
+from espace_citoyen.demarches.services import demarche_submit
 from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.pricing import selectors, services
+from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS, pdf_upload
+from espace_citoyen.schooling.models import Enrolment as SchoolEnrolment
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -139,7 +144,6 @@ def test_personal_rates_query_count_does_not_grow(
             client.get(url)
         for _index in range(5):
             ChildFactory(family=family, has_pai=True)
-        from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
 
         for name in ("Mercredi", "Vacances"):
             activity = paris_grid.activity.__class__.objects.create(
@@ -276,8 +280,6 @@ def test_the_grids_page_query_count_does_not_grow(
     client, paris_grid, django_assert_max_num_queries
 ):
     """Two activities or five, nine brackets or more: the same number of queries."""
-    from espace_citoyen.pricing.tests.conftest import PARIS_BRACKETS
-
     url = reverse("pricing:grids")
     with at(2026, 11, 20, 10, 0):
         client.get(url)
@@ -317,6 +319,61 @@ def test_declaration_needed_until_done(family, citizen, regie):
 
 
 def _pdf():
-    from espace_citoyen.pricing.tests.conftest import pdf_upload
-
     return pdf_upload()
+
+
+def test_a_pai_child_is_listed_only_under_the_canteen_of_her_school(
+    citizen_client, family, school_year
+):
+    """Léa (PAI) is enrolled in the Tilleuls canteen, Hugo (PAI) goes to school at
+    Jean-Jaurès: each one's packed-lunch price appears under their own canteen only."""
+    lea, hugo = family.children.order_by("pk")[:2]
+    family.children.filter(pk__in=[lea.pk, hugo.pk]).update(has_pai=True)
+    lea.first_name, hugo.first_name = "Léa", "Hugo"
+    lea.save(update_fields=["first_name"])
+    hugo.save(update_fields=["first_name"])
+    jaures = school_get()
+    tilleuls = school_get("École maternelle des Tilleuls", "maternelle")
+    canteens = {
+        school: activity_create(
+            name=f"Cantine {school.name}", school=school, school_year=school_year
+        )
+        for school in (jaures, tilleuls)
+    }
+    for canteen in canteens.values():
+        services.tariff_grid_create(
+            activity=canteen,
+            kind="tranches",
+            valid_from=date(2026, 9, 1),
+            brackets=[(0, None, Decimal("3.00"))],
+            non_resident_price=Decimal("7.50"),
+            pai_price=Decimal("1.00"),
+        )
+    enrolment_make(lea, canteens[tilleuls])
+    SchoolEnrolment.objects.create(
+        demarche=demarche_submit(
+            type_key="inscription_scolaire",
+            owner=family,
+            submitted_by=None,
+            title="Inscription scolaire de Hugo",
+        ),
+        family=family,
+        child=hugo,
+        school_year=school_year,
+        level="CE2",
+        sector_school=jaures,
+        school=jaures,
+        address="12 rue des Écoles",
+    )
+    with at(2026, 11, 20, 10, 0):
+        page = visible_text(citizen_client.get(reverse("pricing:my_rates")))
+    starts = sorted((page.index(f"Cantine {school.name}"), school) for school in (jaures, tilleuls))
+    rows = {
+        school: page[start : (starts[1][0] if index == 0 else len(page))]
+        for index, (start, school) in enumerate(starts)
+    }
+    jaures_row, tilleuls_row = rows[jaures], rows[tilleuls]
+    assert "Pour Hugo (PAI, panier repas) : 1,00 €" in jaures_row
+    assert "Léa" not in jaures_row
+    assert "Pour Léa (PAI, panier repas) : 1,00 €" in tilleuls_row
+    assert "Hugo" not in tilleuls_row

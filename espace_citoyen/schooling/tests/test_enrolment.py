@@ -11,7 +11,7 @@ from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text, pdf_upload
 from espace_citoyen.demarches import services as demarches
-from espace_citoyen.families.factories import ChildFactory
+from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.families.models import Document
 from espace_citoyen.schooling import services
 from espace_citoyen.schooling.models import Enrolment
@@ -185,8 +185,6 @@ def test_level_far_from_the_age_is_refused(citizen_client, family, child, year):
 
 def test_another_familys_child_is_refused(citizen, family, year):
     """A child of another family cannot be enrolled by this parent."""
-    from espace_citoyen.families.factories import family_create
-
     other = family_create(children=1)
     with pytest.raises(ApplicationError):
         services.enrolment_submit(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from espace_citoyen.portal.demo import DEMO_PASSWORD
+
 # Each app with demo data has a demo.load() returning the logins it created; they run in
 # dependency order. Running the command again updates and never duplicates.
 DEMO_MODULES = [
@@ -11,6 +13,7 @@ DEMO_MODULES = [
     "espace_citoyen.families.demo",
     "espace_citoyen.schooling.demo",
     "espace_citoyen.activities.demo",
+    "espace_citoyen.allocation.demo",
     "espace_citoyen.pricing.demo",
     "espace_citoyen.billing.demo",
     "espace_citoyen.sepa.demo",
@@ -25,8 +28,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             for module in DEMO_MODULES:
                 logins.extend(import_module(module).load() or [])
-        from espace_citoyen.portal.demo import DEMO_PASSWORD
-
         self.stdout.write(self.style.SUCCESS("Commune de démonstration prête."))
         self.stdout.write(f"Adresse : {settings.SITE_URL}/")
         self.stdout.write(f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}")

@@ -1,0 +1,148 @@
+"""Where a booking's time goes: cProfile of N families booking the week (the real view,
+through Django's test client, PostgreSQL) and of the month page each one lands on,
+grouped by what the time is spent on. One process, no concurrency: it shows the work
+per request, not the queueing (bench/opening.py measures that).
+
+    .venv/bin/python bench/profile_booking.py [families=200]
+
+Uses a database `bench_profile`, created and dropped."""
+
+import cProfile
+import json
+import os
+import pstats
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = Path(os.environ.get("RUSH_APP_DIR", "") or ROOT).resolve()  # as in bench/opening.py
+DB = "bench_profile"
+ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+}
+GROUPS = [
+    (
+        "sessions, user, CSRF, messages",
+        ("contrib/sessions", "contrib/auth", "middleware/csrf", "contrib/messages", "axes/"),
+    ),
+    ("templates", ("django/template", "templatetags")),
+    (
+        "ORM building (query compiler)",
+        (
+            "db/models/sql",
+            "db/models/query",
+            "db/models/base",
+            "db/models/fields",
+            "db/models/expressions",
+            "db/models/lookups",
+        ),
+    ),
+    ("database driver and waits", ("psycopg", "db/backends")),
+    ("calendar rules", ("activities/rules", "schooling/rules", "core/dates")),
+    ("booking service and selectors", ("activities/services", "activities/selectors")),
+]
+
+
+def group_of(filename: str) -> str:
+    for label, needles in GROUPS:
+        if any(needle in filename for needle in needles):
+            return label
+    return "other (URL routing, request, response)"
+
+
+def main() -> None:
+    families = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    with psycopg.connect(ADMIN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DB}"')
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=APP, env=ENV, check=True
+        )
+        seeded = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "seed.py"), str(families), "40"],
+            cwd=APP,
+            env=ENV,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        data = json.loads(seeded.stdout.strip().splitlines()[-1])
+        os.environ.update(ENV)
+        sys.path.insert(0, str(APP))
+        import django
+
+        django.setup()
+        from django.db import connection, reset_queries
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        clients = []
+        for family in data["families"]:
+            client = Client()
+            client.cookies["sessionid"] = family["session"]
+            clients.append((client, family["child"]))
+        # Warm up: the first request of a process reads the official calendars.
+        clients[0][0].get(f"/carte-famille/activites/enfant/{clients[0][1]}/")
+        profile = cProfile.Profile()
+        statements = []
+        started, cpu = time.perf_counter(), time.process_time()
+        for client, child in clients[1:]:
+            with CaptureQueriesContext(connection) as queries:
+                profile.enable()
+                response = client.post(
+                    f"/carte-famille/activites/enfant/{child}/semaine/",
+                    {"activity": data["activities"][0], "monday": data["monday"]},
+                    follow=True,
+                )
+                profile.disable()
+            assert response.status_code == 200, response.status_code
+            statements.append(len(queries))
+        count = len(clients) - 1
+        wall = (time.perf_counter() - started) / count * 1000
+        cpu_ms = (time.process_time() - cpu) / count * 1000
+        client, child = clients[-1]
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"/carte-famille/activites/enfant/{child}/?mois={data['monday'][:7]}")
+        print("the month page's statements, slowest first (ms):")
+        for query in sorted(queries, key=lambda q: -float(q["time"]))[:6]:
+            print(f"  {float(query['time']) * 1000:8.1f}  {query['sql'][:160]}")
+        reset_queries()
+        print(f"{count} bookings followed by their month page, one after another:")
+        print(
+            f"  {wall:.1f} ms wall, {cpu_ms:.1f} ms CPU of Django per booking + page, "
+            f"{min(statements)}–{max(statements)} SQL statements (both requests)"
+        )
+        stats = pstats.Stats(profile)
+        total = sum(row[2] for row in stats.stats.values())
+        by_group: dict[str, float] = {}
+        for (filename, _line, _name), row in stats.stats.items():
+            by_group[group_of(filename)] = by_group.get(group_of(filename), 0) + row[2]
+        print("  own time by kind of work (cProfile, so slower than without it):")
+        for label, seconds in sorted(by_group.items(), key=lambda item: -item[1]):
+            print(f"    {label:<42} {seconds / total:6.1%}")
+        print("  top functions by cumulative time:")
+        stats.sort_stats("cumulative").print_stats(18)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(ADMIN, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

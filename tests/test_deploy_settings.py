@@ -1,0 +1,103 @@
+"""Several web machines behind a load balancer: the settings that must not keep in one
+process's memory what another machine needs. The settings module is loaded in a fresh
+interpreter with a production environment, as gunicorn would."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from axes.handlers.proxy import AxesProxyHandler
+print(json.dumps({
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "location": settings.CACHES["default"].get("LOCATION", ""),
+    "session": settings.SESSION_ENGINE,
+    "axes": type(AxesProxyHandler.get_implementation()).__name__,
+    "media": settings.MEDIA_ROOT,
+    "private": settings.STORAGES["private"]["OPTIONS"]["location"],
+}))
+"""
+
+
+def settings_with(**environment) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CACHE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="citoyen.example.org",
+        **environment,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_cache_url_gives_djangos_redis_cache_shared_by_every_machine(tmp_path):
+    found = settings_with(
+        CACHE_URL="redis://cache.internal:6379/0",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+    )
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["location"] == "redis://cache.internal:6379/0"
+    # Sessions and login lockouts live in the database, shared by every machine.
+    assert found["session"] == "django.contrib.sessions.backends.db"
+    assert found["axes"] == "AxesDatabaseHandler"
+    # Uploads go where the shared storage is mounted.
+    assert found["media"] == str(tmp_path / "media")
+    assert found["private"] == str(tmp_path / "private")
+
+
+def test_without_cache_url_each_process_keeps_its_own_cache():
+    assert settings_with()["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_an_edit_of_the_commune_shows_on_another_machine_through_redis():
+    """Two processes (two machines) on the same Redis: what one clears, the other sees."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    script = (
+        f"KEY = 'deploy-test-{os.getpid()}'\n"
+        + """
+import django, sys
+django.setup()
+from django.core.cache import cache
+if sys.argv[1] == "set":
+    cache.set(KEY, "valeur de la machine A", 30)
+else:
+    print(cache.get(KEY))
+    cache.delete(KEY)
+"""
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
+    }
+    for step in ("set", "get"):
+        result = subprocess.run(
+            [sys.executable, "-c", script, step], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "valeur de la machine A"
