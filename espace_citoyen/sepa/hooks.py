@@ -1,10 +1,9 @@
-"""What direct debit plugs into the other apps: the card's service, the démarche type,
-the régie's screens, and billing's hook on invoices just issued (pre-notification)."""
+"""What direct debit plugs into the other apps: the card's service, the démarche type
+and billing's hook on invoices just issued (pre-notification)."""
 
 from django.conf import settings
 
 from espace_citoyen.accounts.roles import Role
-from espace_citoyen.backoffice.registry import Screen, screen_register
 from espace_citoyen.billing.registry import invoices_issued_register
 from espace_citoyen.demarches.registry import DemarcheType, type_register
 from espace_citoyen.families.registry import CardService, card_service_register
@@ -42,19 +41,4 @@ def register() -> None:
             detail_context=selectors.demarche_context,
         )
     )
-    for screen in [
-        Screen(
-            Role.REGIE,
-            "Mandats de prélèvement",
-            "backoffice:sepa_mandates",
-            "Les demandes à valider (IBAN et RIB côte à côte), les mandats actifs et suspendus.",
-        ),
-        Screen(
-            Role.REGIE,
-            "Prélèvements SEPA",
-            "backoffice:sepa_files",
-            "Prévisualiser et générer le fichier de prélèvement, enregistrer les rejets.",
-        ),
-    ]:
-        screen_register(screen)
     invoices_issued_register(services.invoices_issued)
