@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.sepa import rules, selectors, services
+from espace_citoyen.sepa import reject_report, rules, selectors, services
 from espace_citoyen.sepa.forms import DebitRunForm, RefuseForm
 from espace_citoyen.sepa.models import Debit, MandateStatus
 
@@ -160,3 +160,34 @@ def debit_reject(request, pk: int):
             "Rejet enregistré : la facture est de nouveau à régler, la famille est prévenue.",
         )
     return redirect("backoffice:sepa_file", pk=debit.file_id)
+
+
+@require_POST
+@agent_required(Role.REGIE)
+def rejects_import(request):
+    """The bank's reject report (pain.002, camt.054 or CSV), each line a reject."""
+    creditor = services.creditor_get()
+    upload = request.FILES.get("report")
+    if creditor is None or upload is None:
+        messages.error(request, "Choisissez le fichier de rejets envoyé par la banque.")
+        return redirect("backoffice:sepa_files")
+    if upload.size > reject_report.MAX_BYTES:
+        messages.error(request, "Ce fichier dépasse 5 Mo.")
+        return redirect("backoffice:sepa_files")
+    try:
+        result = services.rejects_import(
+            creditor=creditor, content=upload.read(), actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, f"{upload.name} : {error.message}")
+        return redirect("backoffice:sepa_files")
+    count = len(result.applied)
+    messages.success(
+        request,
+        f"{count} rejet{'s' if count > 1 else ''} enregistré{'s' if count > 1 else ''} "
+        f"depuis {upload.name} : les factures sont de nouveau à régler, les familles "
+        "sont prévenues.",
+    )
+    for reference, why in result.skipped:
+        messages.warning(request, f"Ligne {reference} ignorée : {why}.")
+    return redirect("backoffice:sepa_files")

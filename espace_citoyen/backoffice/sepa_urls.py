@@ -14,4 +14,5 @@ urlpatterns: list = [
     path("prelevements/fichiers/<int:pk>/", sepa.file_detail, name="sepa_file"),
     path("prelevements/fichiers/<int:pk>/xml/", sepa.file_download, name="sepa_file_download"),
     path("prelevements/rejets/<int:pk>/", sepa.debit_reject, name="sepa_debit_reject"),
+    path("prelevements/rejets/import/", sepa.rejects_import, name="sepa_rejects_import"),
 ]

@@ -1,6 +1,7 @@
 """Writes of direct debit, one module per topic: mandates.py (request, signature,
 decision, change of account, revocation, suspension, lapse, pre-notification),
-debits.py (the debit run and its pain.008 file), rejects.py."""
+debits.py (the debit run and its pain.008 file), rejects.py, reject_imports.py (the
+bank's reject report)."""
 
 from espace_citoyen.sepa.services.common import creditor_get, creditor_required, event_record
 from espace_citoyen.sepa.services.debits import debit_file_generate, debit_preview
@@ -15,9 +16,11 @@ from espace_citoyen.sepa.services.mandates import (
     mandates_lapse,
     signature_code_send,
 )
+from espace_citoyen.sepa.services.reject_imports import ImportResult, rejects_import
 from espace_citoyen.sepa.services.rejects import debit_reject
 
 __all__ = [
+    "ImportResult",
     "creditor_get",
     "creditor_required",
     "debit_file_generate",
@@ -32,5 +35,6 @@ __all__ = [
     "mandate_revoke",
     "mandate_sign",
     "mandates_lapse",
+    "rejects_import",
     "signature_code_send",
 ]
