@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.backoffice.access import agent_required
@@ -18,7 +18,7 @@ from espace_citoyen.sepa.forms import DebitRunForm, RefuseForm
 from espace_citoyen.sepa.models import Debit, MandateStatus
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def mandates(request):
     status = request.GET.get("statut", "")
@@ -61,7 +61,7 @@ def mandate_decide(request, pk: int):
     return redirect("backoffice:sepa_mandates")
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def rib(request, pk: int):
     """The RIB uploaded with a request (private storage), for the régie only."""
@@ -75,7 +75,7 @@ def rib(request, pk: int):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @agent_required(Role.REGIE)
 def files(request):
     creditor = services.creditor_get()
@@ -116,7 +116,7 @@ def files(request):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def file_detail(request, pk: int):
     debit_file = selectors.file_for_regie(pk)
@@ -133,7 +133,7 @@ def file_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def file_download(request, pk: int):
     debit_file = selectors.file_for_regie(pk)

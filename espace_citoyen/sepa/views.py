@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -22,7 +22,7 @@ def _family(request):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def mandate(request):
     family, response = _family(request)
     if response:
@@ -33,7 +33,7 @@ def mandate(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mandate_request(request):
     family, response = _family(request)
     if response:
@@ -73,7 +73,7 @@ def mandate_request(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mandate_sign(request, pk: int):
     family, response = _family(request)
     if response:
@@ -117,7 +117,7 @@ def mandate_sign(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def mandate_pdf(request, pk: int):
     family, response = _family(request)
     if response:
