@@ -16,8 +16,8 @@ from espace_citoyen.families.models import DocumentKind
 from espace_citoyen.families.services import document_upload
 
 MONDAY = date(2026, 11, 30)
-# The register is kept on the day itself or after (never for a day to come).
-MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=PARIS)
+# Presence is recorded on the day: the register is kept on Monday evening.
+MONDAY_EVENING = datetime(2026, 11, 30, 17, 0, tzinfo=PARIS)
 
 
 def _entry(**filters) -> AuditEntry:
