@@ -1,5 +1,7 @@
-"""The trail of the card services not covered through their pages: adding a guardian,
-a justificatif uploaded and checked (health documents tagged as such)."""
+"""The trail of the card services not covered through their pages: adding a guardian
+or a child (its health values tagged), a justificatif uploaded and checked (health documents tagged as such)."""
+
+from datetime import date
 
 import pytest
 
@@ -8,6 +10,7 @@ from espace_citoyen.audit.selectors import audit_for_scope
 from espace_citoyen.core.testing import pdf_upload
 from espace_citoyen.families import services
 from espace_citoyen.families.factories import family_create
+from espace_citoyen.families.fields import CHILD_HEALTH_FIELDS
 from espace_citoyen.families.models import DocumentKind
 from espace_citoyen.families.selectors import family_history
 
@@ -37,6 +40,27 @@ def test_adding_a_guardian_records_who_and_the_values(family, agent):
     assert (entry.action, entry.actor, entry.actor_is_agent) == ("ajout", desk, True)
     assert entry.changes["last_name"] == [None, "Durand"]
     assert entry.at is not None
+
+
+def test_adding_a_child_records_the_health_values_in_an_entry_of_their_own(family, citizen, agent):
+    services.child_add(
+        family=family,
+        actor=citizen,
+        values={
+            "last_name": "Martin",
+            "first_name": "Noé",
+            "sex": "M",
+            "birth_date": date(2020, 5, 4),
+            "allergies": "Arachide",
+        },
+    )
+    entries = audit_for_scope(family, with_sensitive=True).filter(entity="enfant")
+    health = entries.get(sensitive=True)
+    assert health.changes["allergies"] == [None, "Arachide"]
+    assert set(health.changes) <= set(CHILD_HEALTH_FIELDS)
+    assert entries.get(sensitive=False).changes["first_name"] == [None, "Noé"]
+    assert health not in family_history(family, viewer=agent(Role.REGIE))
+    assert health in family_history(family, viewer=agent(Role.PERISCOLAIRE))
 
 
 def test_a_pai_uploaded_then_checked_is_recorded_as_health_data(family, citizen, agent):
