@@ -30,6 +30,8 @@ from espace_citoyen.allocation.models import (
     AllocationRequest,
     RequestStatus,
 )
+from espace_citoyen.audit.rules import snapshot
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
@@ -39,6 +41,31 @@ from espace_citoyen.families.models import Family, FamilyStatus
 from espace_citoyen.families.services import family_contacts
 
 DEMARCHE_REQUEST = "activites_attribution"
+AREA = "allocation"
+# What the audit trail keeps of a configuration (the places per group are added).
+CONFIG_FIELDS = [
+    "label",
+    "first_day",
+    "last_day",
+    "opens_at",
+    "closes_at",
+    "results_on",
+    "criteria",
+    "reserved_share",
+    "keep_siblings",
+]
+
+
+def _config_snapshot(allocation: Allocation | None) -> dict:
+    if allocation is None or allocation.pk is None:
+        return {}
+    values = snapshot(allocation, CONFIG_FIELDS)
+    values["activities"] = sorted(a.name for a in allocation.activities.all())
+    values["groups"] = [
+        f"{g.label} ({g.min_age}-{g.max_age} ans) : {g.capacity}"
+        for g in allocation.groups.order_by("min_age", "pk")
+    ]
+    return values
 
 
 # --- configuration (agents) ------------------------------------------------------------------
@@ -57,6 +84,7 @@ def allocation_save(
     with the window: they may change only until the window opens."""
     if allocation is not None:
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+        before = _config_snapshot(allocation)
         if timezone.now() >= allocation.opens_at:
             raise ApplicationError(
                 _(
@@ -67,6 +95,8 @@ def allocation_save(
             )
     else:
         allocation = Allocation(created_by=agent)
+        before = {}
+    created = allocation.pk is None
     if not activities:
         raise ApplicationError(_("Choisissez au moins une activité."), field="activities")
     if values["last_day"] < values["first_day"]:
@@ -118,6 +148,16 @@ def allocation_save(
             AgeGroup(allocation=allocation, label=label, min_age=low, max_age=high, capacity=cap)
             for label, low, high, cap in groups
         ]
+    )
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="attribution équitable",
+        label=allocation.label,
+        before=before,
+        after=_config_snapshot(allocation),
+        action="création" if created else "modification",
+        subject=allocation,
     )
     return allocation
 
@@ -365,6 +405,21 @@ def draw_fix(*, allocation: Allocation, public_value: str, agent) -> Allocation:
     allocation.seed_fixed_at = timezone.now()
     allocation.seed_fixed_by = agent
     allocation.save()
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="tirage",
+        label=allocation.label,
+        before={},
+        after={
+            "public_value": allocation.public_value,
+            "requests_hash": allocation.requests_hash,
+            "seed": allocation.seed,
+            "requests": len(requests),
+        },
+        action="graine fixée",
+        subject=allocation,
+    )
     return allocation
 
 
@@ -415,6 +470,22 @@ def adjustment_add(
             _("Il ne reste pas assez de places ce choix-là pour l'attribuer à la main."),
             field="choice",
         )
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="ajustement manuel",
+        label=f"{allocation.label} — {request.reference}",
+        before={},
+        after={
+            "request": request.reference,
+            "action": adjustment.action,
+            "choice": adjustment.choice + 1 if action == AdjustmentAction.GRANT else None,
+            "reason": adjustment.reason,
+        },
+        action="ajustement",
+        subject=allocation,
+        scope=request.family,
+    )
     return adjustment
 
 
@@ -571,6 +642,21 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
     allocation.published_at = now
     allocation.published_by = agent
     allocation.save(update_fields=["published_at", "published_by", "updated_at"])
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="attribution équitable",
+        label=allocation.label,
+        before={},
+        after={
+            "seed": allocation.seed,
+            "granted": sum(1 for o in result.outcomes.values() if o.granted is not None),
+            "waitlisted": sum(1 for o in result.outcomes.values() if o.rank is not None),
+            "bookings": len(bookings),
+        },
+        action="publication",
+        subject=allocation,
+    )
     for request in requests:
         outcome = result.outcomes[request.demarche.reference]
         text = _outcome_text(allocation, request, outcome, sites, labels)
