@@ -397,6 +397,22 @@ def covering(activity, days) -> Allocation | None:
     )
 
 
+def covering_between(activities, first: date, last: date) -> list[tuple[int, Allocation]]:
+    """(activity id, allocation) for each allocation not yet published that covers some
+    day between `first` and `last` at one of `activities` (the month calendar): one query."""
+    links = (
+        Allocation.activities.through.objects.filter(
+            activity_id__in=[activity.pk for activity in activities],
+            allocation__published_at__isnull=True,
+            allocation__first_day__lte=last,
+            allocation__last_day__gte=first,
+        )
+        .select_related("allocation")
+        .order_by("allocation__opens_at", "allocation_id")
+    )
+    return [(link.activity_id, link.allocation) for link in links]
+
+
 def published_report(allocation: Allocation) -> Preview:
     """The allocation as published, from the outcomes kept on each request (the places
     taken since then do not change it)."""

@@ -4,7 +4,7 @@ with their reason, and the publication that turns the outcome into bookings, wai
 positions and e-mails, once."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +20,7 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from espace_citoyen.activities.registry import DayNotice
 from espace_citoyen.allocation import criteria as criteria_registry
 from espace_citoyen.allocation import rules, selectors
 from espace_citoyen.allocation.models import (
@@ -708,3 +709,35 @@ def booking_guard(activity, days) -> str | None:
         "close": _moment(allocation.closes_at),
         "day": dates.french_date(allocation.results_on),
     }
+
+
+def day_notices(activities, first: date, last: date) -> dict:
+    """Activities' month calendar hook: the days allocated on request show where to ask
+    (the request page) instead of « Réserver », which the booking guard would refuse."""
+    notices = {}
+    now = timezone.now()
+    for activity_id, allocation in selectors.covering_between(activities, first, last):
+        state = selectors.state_of(allocation, now)
+        if state == rules.UPCOMING:
+            reason = _("Demandes à partir du %(moment)s.") % {
+                "moment": _moment(allocation.opens_at)
+            }
+        elif state == rules.OPEN:
+            reason = _("Demande jusqu'au %(moment)s.") % {"moment": _moment(allocation.closes_at)}
+        else:
+            reason = _("Demandes closes ; résultat le %(day)s.") % {
+                "day": dates.french_date(allocation.results_on)
+            }
+        notice = DayNotice(
+            label=_("Attribution équitable"),
+            reason=reason,
+            url=reverse("allocation:detail", args=[allocation.pk]),
+            link_label=_("Demander une place")
+            if state in (rules.UPCOMING, rules.OPEN)
+            else _("Voir la demande"),
+        )
+        day = max(first, allocation.first_day)
+        while day <= min(last, allocation.last_day):
+            notices.setdefault((activity_id, day), notice)
+            day += timedelta(days=1)
+    return notices
