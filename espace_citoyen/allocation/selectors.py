@@ -420,6 +420,7 @@ def published_report(allocation: Allocation) -> Preview:
     sites = {activity.pk: activity for activity in allocation.activities.all()}
     labels = {c.key: c.label for c in criteria_registry.criteria_all()}
     keys = [key for key in allocation.criteria if criteria_registry.criterion_get(key)]
+    public_keys = [key for key in keys if not criteria_registry.criterion_get(key).reserved]
     adjustments = latest_adjustments(allocation)
     rows = []
     for request in requests:
@@ -437,7 +438,9 @@ def published_report(allocation: Allocation) -> Preview:
                 reference=ref,
                 outcome=outcome,
                 draw_key=rules.draw_key(allocation.seed, ref),
-                criteria=[labels[k] for k in keys if k in request.criteria_met],
+                # Public: the health criterion (reserved places) is only counted, never
+                # shown against a reference.
+                criteria=[labels[k] for k in public_keys if k in request.criteria_met],
                 choices=[choice_label(allocation, c, sites) for c in request.choices],
                 granted_label=choice_label(
                     allocation, request.choices[request.granted_choice], sites

@@ -516,8 +516,14 @@ def _lock_counters(allocation: Allocation) -> dict:
     }
 
 
-def _outcome_text(allocation, request, outcome, sites, labels) -> str:
-    criteria = ", ".join(labels[k] for k in allocation.criteria if k in request.criteria_met)
+def _outcome_text(allocation, request, outcome, sites, labels, reserved) -> str:
+    # The démarche's timeline is read by agents who may not see a child's health: the
+    # health criterion (reserved places) stays on the family's own page only.
+    criteria = ", ".join(
+        labels[k]
+        for k in allocation.criteria
+        if k in request.criteria_met and not reserved.get(k, False)
+    )
     criteria_text = (
         _("Critères retenus pour votre demande : %(list)s.") % {"list": criteria}
         if criteria
@@ -565,6 +571,7 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
     now = timezone.now()
     sites = {activity.pk: activity for activity in allocation.activities.all()}
     labels = {c.key: c.label for c in criteria_registry.criteria_all()}
+    reserved = {c.key: c.reserved for c in criteria_registry.criteria_all()}
     enrolled = set(
         Enrolment.objects.filter(
             child_id__in={r.child_id for r in requests},
@@ -660,7 +667,7 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
     )
     for request in requests:
         outcome = result.outcomes[request.demarche.reference]
-        text = _outcome_text(allocation, request, outcome, sites, labels)
+        text = _outcome_text(allocation, request, outcome, sites, labels, reserved)
         if outcome.granted is not None:
             demarches.demarche_accept(demarche=request.demarche, agent=agent, message=text)
         elif outcome.rank is not None:
