@@ -527,6 +527,8 @@ def _outcome_text(allocation, request, outcome, sites, labels, reserved) -> str:
     criteria_text = (
         _("Critères retenus pour votre demande : %(list)s.") % {"list": criteria}
         if criteria
+        else _("Les critères retenus pour votre demande figurent sur votre espace.")
+        if any(reserved.get(k, False) for k in request.criteria_met)
         else _("Aucun des critères publiés ne s'appliquait à votre demande.")
     )
     if outcome.granted is not None:
