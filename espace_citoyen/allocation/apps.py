@@ -11,7 +11,7 @@ class AllocationConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_citoyen.accounts.roles import Role
-        from espace_citoyen.activities.registry import booking_guard_register
+        from espace_citoyen.activities.registry import booking_guard_register, day_notices_register
         from espace_citoyen.allocation import services
         from espace_citoyen.allocation.views import request_detail_context
         from espace_citoyen.backoffice.registry import Screen, screen_register
@@ -48,3 +48,4 @@ class AllocationConfig(AppConfig):
             )
         )
         booking_guard_register(services.booking_guard)
+        day_notices_register(services.day_notices)

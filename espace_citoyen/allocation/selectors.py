@@ -397,6 +397,22 @@ def covering(activity, days) -> Allocation | None:
     )
 
 
+def covering_between(activities, first: date, last: date) -> list[tuple[int, Allocation]]:
+    """(activity id, allocation) for each allocation not yet published that covers some
+    day between `first` and `last` at one of `activities` (the month calendar): one query."""
+    links = (
+        Allocation.activities.through.objects.filter(
+            activity_id__in=[activity.pk for activity in activities],
+            allocation__published_at__isnull=True,
+            allocation__first_day__lte=last,
+            allocation__last_day__gte=first,
+        )
+        .select_related("allocation")
+        .order_by("allocation__opens_at", "allocation_id")
+    )
+    return [(link.activity_id, link.allocation) for link in links]
+
+
 def published_report(allocation: Allocation) -> Preview:
     """The allocation as published, from the outcomes kept on each request (the places
     taken since then do not change it)."""
@@ -404,6 +420,7 @@ def published_report(allocation: Allocation) -> Preview:
     sites = {activity.pk: activity for activity in allocation.activities.all()}
     labels = {c.key: c.label for c in criteria_registry.criteria_all()}
     keys = [key for key in allocation.criteria if criteria_registry.criterion_get(key)]
+    public_keys = [key for key in keys if not criteria_registry.criterion_get(key).reserved]
     adjustments = latest_adjustments(allocation)
     rows = []
     for request in requests:
@@ -421,7 +438,9 @@ def published_report(allocation: Allocation) -> Preview:
                 reference=ref,
                 outcome=outcome,
                 draw_key=rules.draw_key(allocation.seed, ref),
-                criteria=[labels[k] for k in keys if k in request.criteria_met],
+                # Public: the health criterion (reserved places) is only counted, never
+                # shown against a reference.
+                criteria=[labels[k] for k in public_keys if k in request.criteria_met],
                 choices=[choice_label(allocation, c, sites) for c in request.choices],
                 granted_label=choice_label(
                     allocation, request.choices[request.granted_choice], sites

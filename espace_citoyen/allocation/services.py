@@ -4,7 +4,7 @@ with their reason, and the publication that turns the outcome into bookings, wai
 positions and e-mails, once."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +20,7 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from espace_citoyen.activities.registry import DayNotice
 from espace_citoyen.allocation import criteria as criteria_registry
 from espace_citoyen.allocation import rules, selectors
 from espace_citoyen.allocation.models import (
@@ -30,6 +31,8 @@ from espace_citoyen.allocation.models import (
     AllocationRequest,
     RequestStatus,
 )
+from espace_citoyen.audit.rules import snapshot
+from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core import dates
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
@@ -39,6 +42,31 @@ from espace_citoyen.families.models import Family, FamilyStatus
 from espace_citoyen.families.services import family_contacts
 
 DEMARCHE_REQUEST = "activites_attribution"
+AREA = "allocation"
+# What the audit trail keeps of a configuration (the places per group are added).
+CONFIG_FIELDS = [
+    "label",
+    "first_day",
+    "last_day",
+    "opens_at",
+    "closes_at",
+    "results_on",
+    "criteria",
+    "reserved_share",
+    "keep_siblings",
+]
+
+
+def _config_snapshot(allocation: Allocation | None) -> dict:
+    if allocation is None or allocation.pk is None:
+        return {}
+    values = snapshot(allocation, CONFIG_FIELDS)
+    values["activities"] = sorted(a.name for a in allocation.activities.all())
+    values["groups"] = [
+        f"{g.label} ({g.min_age}-{g.max_age} ans) : {g.capacity}"
+        for g in allocation.groups.order_by("min_age", "pk")
+    ]
+    return values
 
 
 # --- configuration (agents) ------------------------------------------------------------------
@@ -57,6 +85,7 @@ def allocation_save(
     with the window: they may change only until the window opens."""
     if allocation is not None:
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+        before = _config_snapshot(allocation)
         if timezone.now() >= allocation.opens_at:
             raise ApplicationError(
                 _(
@@ -67,6 +96,8 @@ def allocation_save(
             )
     else:
         allocation = Allocation(created_by=agent)
+        before = {}
+    created = allocation.pk is None
     if not activities:
         raise ApplicationError(_("Choisissez au moins une activité."), field="activities")
     if values["last_day"] < values["first_day"]:
@@ -118,6 +149,16 @@ def allocation_save(
             AgeGroup(allocation=allocation, label=label, min_age=low, max_age=high, capacity=cap)
             for label, low, high, cap in groups
         ]
+    )
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="attribution équitable",
+        label=allocation.label,
+        before=before,
+        after=_config_snapshot(allocation),
+        action="création" if created else "modification",
+        subject=allocation,
     )
     return allocation
 
@@ -365,6 +406,21 @@ def draw_fix(*, allocation: Allocation, public_value: str, agent) -> Allocation:
     allocation.seed_fixed_at = timezone.now()
     allocation.seed_fixed_by = agent
     allocation.save()
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="tirage",
+        label=allocation.label,
+        before={},
+        after={
+            "public_value": allocation.public_value,
+            "requests_hash": allocation.requests_hash,
+            "seed": allocation.seed,
+            "requests": len(requests),
+        },
+        action="graine fixée",
+        subject=allocation,
+    )
     return allocation
 
 
@@ -415,6 +471,22 @@ def adjustment_add(
             _("Il ne reste pas assez de places ce choix-là pour l'attribuer à la main."),
             field="choice",
         )
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="ajustement manuel",
+        label=f"{allocation.label} — {request.reference}",
+        before={},
+        after={
+            "request": request.reference,
+            "action": adjustment.action,
+            "choice": adjustment.choice + 1 if action == AdjustmentAction.GRANT else None,
+            "reason": adjustment.reason,
+        },
+        action="ajustement",
+        subject=allocation,
+        scope=request.family,
+    )
     return adjustment
 
 
@@ -444,11 +516,19 @@ def _lock_counters(allocation: Allocation) -> dict:
     }
 
 
-def _outcome_text(allocation, request, outcome, sites, labels) -> str:
-    criteria = ", ".join(labels[k] for k in allocation.criteria if k in request.criteria_met)
+def _outcome_text(allocation, request, outcome, sites, labels, reserved) -> str:
+    # The démarche's timeline is read by agents who may not see a child's health: the
+    # health criterion (reserved places) stays on the family's own page only.
+    criteria = ", ".join(
+        labels[k]
+        for k in allocation.criteria
+        if k in request.criteria_met and not reserved.get(k, False)
+    )
     criteria_text = (
         _("Critères retenus pour votre demande : %(list)s.") % {"list": criteria}
         if criteria
+        else _("Les critères retenus pour votre demande figurent sur votre espace.")
+        if any(reserved.get(k, False) for k in request.criteria_met)
         else _("Aucun des critères publiés ne s'appliquait à votre demande.")
     )
     if outcome.granted is not None:
@@ -493,6 +573,7 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
     now = timezone.now()
     sites = {activity.pk: activity for activity in allocation.activities.all()}
     labels = {c.key: c.label for c in criteria_registry.criteria_all()}
+    reserved = {c.key: c.reserved for c in criteria_registry.criteria_all()}
     enrolled = set(
         Enrolment.objects.filter(
             child_id__in={r.child_id for r in requests},
@@ -571,9 +652,24 @@ def allocation_publish(*, allocation: Allocation, agent) -> bool:
     allocation.published_at = now
     allocation.published_by = agent
     allocation.save(update_fields=["published_at", "published_by", "updated_at"])
+    audit_record(
+        actor=agent,
+        area=AREA,
+        entity="attribution équitable",
+        label=allocation.label,
+        before={},
+        after={
+            "seed": allocation.seed,
+            "granted": sum(1 for o in result.outcomes.values() if o.granted is not None),
+            "waitlisted": sum(1 for o in result.outcomes.values() if o.rank is not None),
+            "bookings": len(bookings),
+        },
+        action="publication",
+        subject=allocation,
+    )
     for request in requests:
         outcome = result.outcomes[request.demarche.reference]
-        text = _outcome_text(allocation, request, outcome, sites, labels)
+        text = _outcome_text(allocation, request, outcome, sites, labels, reserved)
         if outcome.granted is not None:
             demarches.demarche_accept(demarche=request.demarche, agent=agent, message=text)
         elif outcome.rank is not None:
@@ -622,3 +718,35 @@ def booking_guard(activity, days) -> str | None:
         "close": _moment(allocation.closes_at),
         "day": dates.french_date(allocation.results_on),
     }
+
+
+def day_notices(activities, first: date, last: date) -> dict:
+    """Activities' month calendar hook: the days allocated on request show where to ask
+    (the request page) instead of « Réserver », which the booking guard would refuse."""
+    notices = {}
+    now = timezone.now()
+    for activity_id, allocation in selectors.covering_between(activities, first, last):
+        state = selectors.state_of(allocation, now)
+        if state == rules.UPCOMING:
+            reason = _("Demandes à partir du %(moment)s.") % {
+                "moment": _moment(allocation.opens_at)
+            }
+        elif state == rules.OPEN:
+            reason = _("Demande jusqu'au %(moment)s.") % {"moment": _moment(allocation.closes_at)}
+        else:
+            reason = _("Demandes closes ; résultat le %(day)s.") % {
+                "day": dates.french_date(allocation.results_on)
+            }
+        notice = DayNotice(
+            label=_("Attribution équitable"),
+            reason=reason,
+            url=reverse("allocation:detail", args=[allocation.pk]),
+            link_label=_("Demander une place")
+            if state in (rules.UPCOMING, rules.OPEN)
+            else _("Voir la demande"),
+        )
+        day = max(first, allocation.first_day)
+        while day <= min(last, allocation.last_day):
+            notices.setdefault((activity_id, day), notice)
+            day += timedelta(days=1)
+    return notices

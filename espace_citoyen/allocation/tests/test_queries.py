@@ -75,3 +75,40 @@ def test_the_preview_reads_the_same_queries_for_2_or_8_requests(agent_client, ce
             _count(client, url)
             counts.append(_count(client, url))
     assert counts[0] == counts[1]
+
+
+def test_the_public_report_reads_the_same_queries_for_2_or_8_requests_and_adjustments(
+    client, centre
+):
+    small, large = allocation_make(centre), allocation_make(centre, label="Autre")
+    made = {}
+    for allocation, count in ((small, 2), (large, 8)):
+        made[allocation.pk] = []
+        for _index in range(count):
+            family = family_create(children=1)
+            made[allocation.pk] += services.request_submit(
+                allocation=allocation,
+                family=family,
+                children=list(family.children.all()),
+                choices=[key(centre, FIRST_WEEK)],
+                together=False,
+                actor=None,
+            )
+    counts = []
+    with time_machine.travel(AFTER_CLOSE, tick=False):
+        for allocation in (small, large):
+            services.draw_fix(allocation=allocation, public_value="1 2 3", agent=None)
+            for request in made[allocation.pk][: len(made[allocation.pk]) // 2]:
+                services.adjustment_add(
+                    allocation=allocation,
+                    request=request,
+                    action="refuse",
+                    choice=0,
+                    reason="Doublon",
+                    agent=None,
+                )
+            services.allocation_publish(allocation=allocation, agent=None)
+            url = f"/carte-famille/attribution/{allocation.pk}/rapport/"
+            _count(client, url)
+            counts.append(_count(client, url))
+    assert counts[0] == counts[1]
