@@ -5,8 +5,10 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -207,6 +209,32 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Cache (the commune, the catalogue): CACHE_URL=redis://host:6379/0 shares one Redis (or
 # Valkey) between every web process and machine; empty, each process keeps its own.
 CACHE_URL = env_str("CACHE_URL")
+CACHE_URL_SCHEMES = {"redis", "rediss", "unix"}
+
+
+def cache_url_problem(url: str) -> str:
+    """Why `url` (one address, or a primary and its replicas separated by commas) is not
+    a cache address Django's Redis backend can use; empty when it is. The message never
+    repeats the address: it may hold the cache's password."""
+    for location in url.split(","):
+        parts = urlsplit(location.strip())
+        if parts.scheme not in CACHE_URL_SCHEMES:
+            return (
+                "CACHE_URL: each address must begin with redis://, rediss:// or "
+                "unix:// (for instance redis://127.0.0.1:6379/1); leave it empty to keep "
+                "the cache in each process's memory."
+            )
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            return "CACHE_URL: the port must be a number (redis://host:6379/1)."
+        if parts.scheme != "unix" and not parts.hostname:
+            return "CACHE_URL: an address names no host (redis://host:6379/1)."
+    return ""
+
+
+if CACHE_URL and (problem := cache_url_problem(CACHE_URL)):
+    raise ImproperlyConfigured(problem)
 if CACHE_URL:
     CACHES = {
         "default": {

@@ -101,3 +101,30 @@ else:
         )
         assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "valeur de la machine A"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "message"),
+    [
+        ("cache.internal:6379", "must begin with redis://, rediss:// or unix://"),
+        ("memcached://:s3cret@cache.internal:11211", "must begin with redis://"),
+        ("redis://cache.internal:port/0", "the port must be a number"),
+        ("redis://:6379/0", "names no host"),
+    ],
+)
+def test_a_mistyped_cache_url_stops_the_start_with_a_clear_message(cache_url, message):
+    """Not a 500 at the first page that reads the cache: the process does not start, and
+    says why, without repeating the address (it may hold the cache's password)."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", CACHE_URL=cache_url)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_a_primary_and_its_replicas_are_accepted():
+    found = settings_with(CACHE_URL="redis://primary:6379/0,redis://replica:6379/0")
+    assert found["location"] == "redis://primary:6379/0,redis://replica:6379/0"

@@ -7,6 +7,7 @@ from espace_citoyen.activities.models import (
     HolidayClosing,
 )
 from espace_citoyen.activities.services import activity_capacity_apply
+from espace_citoyen.audit.admin import AuditedAdmin
 
 
 class HolidayClosingInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class HolidayClosingInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(AuditedAdmin):
     list_display = ["name", "kind", "school_year", "place", "capacity", "unit", "active"]
     list_filter = ["school_year", "kind", "active"]
     search_fields = ["name", "place_name", "school__name"]

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from django.db import OperationalError, migrations
 from django.db.models import Max
+from django.utils import timezone
 
 T = TypeVar("T")
 
@@ -54,7 +55,20 @@ def sequence_create(name: str) -> migrations.RunPython:
         schema_editor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {last + 1}")
 
     def backward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
+        """Back to the gapless counter: it resumes after the last number the sequence
+        gave, so the numbers issued meanwhile are never given again."""
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", [sequence])
+            if cursor.fetchone()[0] is not None:
+                # The name is an identifier checked by sequence_table.
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
+                last_value, is_called = cursor.fetchone()
+                last = last_value if is_called else last_value - 1
+                counter = apps.get_model("core", "Counter")
+                counter.objects.get_or_create(name=name, year=timezone.localdate().year)
+                counter.objects.filter(name=name, value__lt=last).update(value=last)
+        schema_editor.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
 
     return migrations.RunPython(forward, backward, elidable=False)

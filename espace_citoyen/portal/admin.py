@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.db import models
 
+from espace_citoyen.audit.admin import AuditedAdmin
 from espace_citoyen.portal.models import Commune, Teleservice
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(AuditedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["accessibility_status"]  # from the audit grid (accessibility_audit)
     fieldsets = [
@@ -34,7 +35,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Teleservice)
-class TeleserviceAdmin(admin.ModelAdmin):
+class TeleserviceAdmin(AuditedAdmin):
     list_display = ["title", "target", "published", "position"]
     list_editable = ["published", "position"]
     prepopulated_fields = {"slug": ["title"]}

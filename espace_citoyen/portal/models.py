@@ -11,6 +11,8 @@ from espace_citoyen.portal.rules import contrast_ratio
 
 # The commune read by every page is cached (portal.selectors.commune_get); saving clears it.
 COMMUNE_CACHE_KEY = "portal:commune"
+# The published catalogue, likewise (portal.selectors.catalogue_published).
+CATALOGUE_CACHE_KEY = "portal:catalogue"
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #1f4e79."))
 
@@ -142,15 +144,11 @@ class Teleservice(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from espace_citoyen.portal.selectors import catalogue_cache_clear
-
-        catalogue_cache_clear()
+        cache.delete(CATALOGUE_CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        from espace_citoyen.portal.selectors import catalogue_cache_clear
-
-        catalogue_cache_clear()
+        cache.delete(CATALOGUE_CACHE_KEY)
         return result
 
 

@@ -3,7 +3,13 @@
 from django.core.cache import cache
 
 from espace_citoyen.portal import rgaa
-from espace_citoyen.portal.models import COMMUNE_CACHE_KEY, AccessibilityAudit, Commune, Teleservice
+from espace_citoyen.portal.models import (
+    CATALOGUE_CACHE_KEY,
+    COMMUNE_CACHE_KEY,
+    AccessibilityAudit,
+    Commune,
+    Teleservice,
+)
 from espace_citoyen.portal.rules import SearchEntry, match_score
 
 COMMUNE_CACHE_SECONDS = 60
@@ -25,9 +31,6 @@ def site_context() -> dict:
 
 def commune_cache_clear() -> None:
     cache.delete(COMMUNE_CACHE_KEY)
-
-
-CATALOGUE_CACHE_KEY = "portal:catalogue"
 
 
 def teleservice_list() -> list[Teleservice]:

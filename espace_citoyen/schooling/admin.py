@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.audit.admin import AuditedAdmin
 from espace_citoyen.schooling import rules
 from espace_citoyen.schooling.models import (
     DerogationMotive,
@@ -29,7 +30,7 @@ class SchoolForm(forms.ModelForm):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedAdmin):
     form = SchoolForm
     list_display = ["name", "kind", "address", "capacity", "active"]
     list_filter = ["kind", "active"]
@@ -37,7 +38,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(AuditedAdmin):
     list_display = ["label", "start_date", "end_date", "campaign_start", "campaign_end"]
     fieldsets = [
         (None, {"fields": ["label", "start_date", "end_date"]}),
@@ -92,7 +93,7 @@ class SectorRuleForm(forms.ModelForm):
 
 
 @admin.register(SectorRule)
-class SectorRuleAdmin(admin.ModelAdmin):
+class SectorRuleAdmin(AuditedAdmin):
     form = SectorRuleForm
     list_display = ["street", "parity", "number_from", "number_to", "school"]
     list_filter = ["school", "parity"]
@@ -101,7 +102,7 @@ class SectorRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DerogationMotive)
-class DerogationMotiveAdmin(admin.ModelAdmin):
+class DerogationMotiveAdmin(AuditedAdmin):
     list_display = ["label", "position", "active"]
     list_editable = ["position", "active"]
 

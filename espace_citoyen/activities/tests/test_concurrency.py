@@ -225,3 +225,16 @@ def test_thirty_families_on_a_holiday_week_of_ten_places():
         for child in rush
     }
     assert sorted(len(statuses) for statuses in weeks.values()) == [1] * 30  # whole weeks
+    # The week's counters are locked in date order, so the waitlist's order is the same
+    # on every day: each waiting family holds one rank, 1 to 20, for the whole week.
+    ranks = {
+        child.pk: set(
+            Booking.objects.filter(
+                child=child, activity=centre, status=BookingStatus.WAITLISTED
+            ).values_list("waitlist_position", flat=True)
+        )
+        for child in rush
+    }
+    waiting_ranks = [rank for rank in ranks.values() if rank]
+    assert all(len(rank) == 1 for rank in waiting_ranks)
+    assert sorted(rank.pop() for rank in waiting_ranks) == list(range(1, 21))

@@ -5,7 +5,6 @@ from django.db import transaction
 from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.families.fields import (
     CHILD_FIELDS,
-    CHILD_IDENTITY_FIELDS,
     GUARDIAN_FIELDS,
     PERSON_FIELDS,
 )
@@ -81,7 +80,9 @@ def child_add(*, family: Family, actor: Actor, values: dict) -> Child:
         entity="enfant",
         label=child.full_name,
         before={},
-        after=_snapshot(child, CHILD_IDENTITY_FIELDS),
+        # Every value given, health included: _record files those in an entry of their
+        # own, tagged as health data.
+        after=_snapshot(child, CHILD_FIELDS),
         action="ajout",
     )
     family_refresh_search_text(family)
