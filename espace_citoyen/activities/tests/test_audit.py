@@ -16,6 +16,8 @@ from espace_citoyen.families.models import DocumentKind
 from espace_citoyen.families.services import document_upload
 
 MONDAY = date(2026, 11, 30)
+# The register of a day is kept on that day (booked days before, at the fixtures' NOW).
+MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=PARIS)
 
 
 def _entry(**filters) -> AuditEntry:
@@ -70,10 +72,13 @@ def test_the_register_records_each_childs_mark_before_and_after(db, lunch, agent
     for kid in (first, second):
         services.booking_add(child=kid, activity=lunch, day=MONDAY, actor=None)
     staff = agent(Role.PERISCOLAIRE)
-    services.attendance_record(
-        activity=lunch, day=MONDAY, marks={first.pk: True, second.pk: True}, agent=staff
-    )
-    services.attendance_record(activity=lunch, day=MONDAY, marks={second.pk: False}, agent=staff)
+    with time_machine.travel(MONDAY_EVENING, tick=False):
+        services.attendance_record(
+            activity=lunch, day=MONDAY, marks={first.pk: True, second.pk: True}, agent=staff
+        )
+        services.attendance_record(
+            activity=lunch, day=MONDAY, marks={second.pk: False}, agent=staff
+        )
     created, changed = AuditEntry.objects.filter(entity="pointage").order_by("id")
     assert created.changes == {
         first.full_name: [None, "présent"],
@@ -86,7 +91,8 @@ def test_the_register_records_each_childs_mark_before_and_after(db, lunch, agent
 def test_presence_without_booking_is_recorded_on_the_familys_trail(db, lunch, agent):
     kid = other_child(lunch)
     staff = agent(Role.PERISCOLAIRE)
-    services.attendance_add_unbooked(activity=lunch, day=MONDAY, child=kid, agent=staff)
+    with time_machine.travel(MONDAY_EVENING, tick=False):
+        services.attendance_add_unbooked(activity=lunch, day=MONDAY, child=kid, agent=staff)
     entry = audit_for_scope(kid.family, with_sensitive=False).get()
     assert entry.action == "ajout"
     assert entry.changes == {kid.full_name: [None, "présent sans réservation"]}
@@ -96,7 +102,8 @@ def test_a_justified_absence_is_recorded_as_health_data(db, lunch, agent):
     kid = other_child(lunch)
     services.booking_add(child=kid, activity=lunch, day=MONDAY, actor=None)
     staff = agent(Role.PERISCOLAIRE)
-    services.attendance_record(activity=lunch, day=MONDAY, marks={kid.pk: False}, agent=staff)
+    with time_machine.travel(MONDAY_EVENING, tick=False):
+        services.attendance_record(activity=lunch, day=MONDAY, marks={kid.pk: False}, agent=staff)
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=PARIS), tick=False):
         certificate = document_upload(
             family=kid.family,
