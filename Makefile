@@ -56,7 +56,7 @@ format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff check --fix .
 
 check: $(VENV)/.installed ## Django's deployment checks with production-like settings
-	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') SEPA_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL on 127.0.0.1)
 	$(MAKE) bench-rush

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tarifs/", include("espace_citoyen.pricing.urls")),
     path("carte-famille/factures/", include("espace_citoyen.billing.urls")),
     path("paiement-en-ligne/", include("espace_citoyen.payments.urls")),
+    path("carte-famille/prelevement/", include("espace_citoyen.sepa.urls")),
     path("backoffice/", include("espace_citoyen.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

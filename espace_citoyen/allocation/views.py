@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.allocation import forms, rules, selectors, services
 from espace_citoyen.core.errors import ApplicationError
@@ -57,7 +57,7 @@ def _outcomes(allocation, requests):
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request):
     family = family_for_request(request)
     if family is None:
@@ -75,7 +75,7 @@ def home(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def detail(request, pk: int):
     family = family_for_request(request)
     if family is None:
@@ -140,7 +140,7 @@ def _own_request(family, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def change(request, pk: int):
     family = family_for_request(request)
     if family is None:
@@ -186,7 +186,7 @@ def withdraw(request, pk: int):
     return redirect("allocation:detail", pk=item.allocation_id)
 
 
-@require_GET
+@require_safe
 def report(request, pk: int):
     """The public report of a published allocation: no names, only references."""
     allocation = selectors.published_allocation(pk)

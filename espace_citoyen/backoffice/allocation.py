@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Activity, ActivityKind
@@ -105,7 +105,7 @@ def _get(pk: int):
     return allocation
 
 
-@require_GET
+@require_safe
 @periscolaire
 def allocation_list(request):
     now = timezone.now()
@@ -119,7 +119,7 @@ def allocation_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @periscolaire
 def allocation_edit(request, pk: int | None = None):
     allocation = _get(pk) if pk else None
@@ -195,7 +195,7 @@ class AdjustForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 @periscolaire
 def allocation_detail(request, pk: int):
     allocation = _get(pk)

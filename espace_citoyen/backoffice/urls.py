@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("espace_citoyen.backoffice.pricing_urls")),
     path("", include("espace_citoyen.backoffice.billing_urls")),
     path("", include("espace_citoyen.backoffice.payments_urls")),
+    path("", include("espace_citoyen.backoffice.sepa_urls")),
 ]

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "espace_citoyen.allocation.demo",
     "espace_citoyen.pricing.demo",
     "espace_citoyen.billing.demo",
+    "espace_citoyen.sepa.demo",
 ]
 
 
