@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import timezone
 
 
 class BillingConfig(AppConfig):
@@ -9,6 +10,7 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from espace_citoyen.accounts.roles import Role
         from espace_citoyen.backoffice.registry import Screen, screen_register
+        from espace_citoyen.billing import selectors
         from espace_citoyen.families.registry import CardService, card_service_register
 
         card_service_register(
@@ -27,6 +29,7 @@ class BillingConfig(AppConfig):
                 "Facturation mensuelle",
                 "backoffice:billing_runs",
                 "Prévisualiser un mois, émettre les factures, suivre leur émission.",
+                count=lambda agent: selectors.months_to_issue(today=timezone.localdate()),
             ),
             Screen(
                 Role.REGIE,
@@ -39,6 +42,7 @@ class BillingConfig(AppConfig):
                 "Impayés",
                 "backoffice:billing_unpaid",
                 "Les factures non réglées, les familles et les montants.",
+                count=lambda agent: selectors.overdue_count(today=timezone.localdate()),
             ),
             Screen(
                 Role.REGIE,

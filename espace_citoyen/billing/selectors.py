@@ -5,10 +5,10 @@ much (computed here, on the server), its balance; the régie's lists."""
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from espace_citoyen.billing import rules
 from espace_citoyen.billing.models import (
@@ -21,6 +21,7 @@ from espace_citoyen.billing.models import (
     InvoiceLine,
     InvoiceStatus,
     Payment,
+    RunStatus,
 )
 
 # --- what a family pays (public: the payments app uses these) ---------------------------------
@@ -209,6 +210,27 @@ def runs_recent(*, limit: int = 24) -> list[BillingRun]:
 
 def run_get(pk: int) -> BillingRun | None:
     return BillingRun.objects.select_related("started_by", "regie").filter(pk=pk).first()
+
+
+def months_to_issue(*, today: date) -> int:
+    """The back-office home's count: 1 while last month has no finished run (its invoices
+    wait to be issued), plus the runs that failed and were not finished since (one query)."""
+    last_month = rules.month_start(rules.month_start(today) - timedelta(days=1))
+    done = RunStatus.DONE
+    runs = BillingRun.objects.aggregate(
+        last_done=Count("id", filter=Q(month=last_month, status=done)),
+        failed=Count(
+            "id",
+            filter=Q(status=RunStatus.FAILED)
+            & ~Q(month__in=BillingRun.objects.filter(status=done).values("month")),
+        ),
+    )
+    return (0 if runs["last_done"] else 1) + runs["failed"]
+
+
+def overdue_count(*, today: date) -> int:
+    """How many invoices are unpaid past their due date (one query)."""
+    return unpaid(today=today, overdue_only=True).count()
 
 
 def unpaid(*, today: date, overdue_only: bool = False, query: str = ""):

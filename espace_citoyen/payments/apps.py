@@ -13,6 +13,7 @@ class PaymentsConfig(AppConfig):
         from espace_citoyen.payments import (
             backends,
             checks,  # noqa: F401 (registers the checks)
+            selectors,
         )
 
         if backends.is_enabled():
@@ -31,5 +32,6 @@ class PaymentsConfig(AppConfig):
                 "Paiements en ligne",
                 "backoffice:payments_transactions",
                 "Chaque paiement par carte : en attente, payé, refusé, abandonné, anomalies.",
+                count=lambda agent: selectors.transactions_to_check_count(),
             )
         )

@@ -47,6 +47,12 @@ def transaction_counts() -> dict[str, int]:
     return counts
 
 
+def transactions_to_check_count() -> int:
+    """The back-office home's count: online payments the régie should look at, those in
+    anomaly (the bank's word did not match the portal's) (one query)."""
+    return PaymentTransaction.objects.filter(status=TransactionStatus.ERROR).count()
+
+
 def transaction_for_agent(reference: str) -> PaymentTransaction | None:
     """A transaction with its invoices and its timeline, for the régie."""
     return (

@@ -20,9 +20,13 @@ from espace_citoyen.activities import selectors as activities
 from espace_citoyen.activities.models import ActivityKind, Booking, BookingStatus
 from espace_citoyen.backoffice import registry
 from espace_citoyen.backoffice.registry import Screen, screen_register, screens_for
+from espace_citoyen.billing import selectors as billing
+from espace_citoyen.billing.models import PAYABLE_STATUSES, Invoice, InvoiceKind
 from espace_citoyen.core.testing import visible_text
 from espace_citoyen.demarches.selectors import open_count_for_role
 from espace_citoyen.families.models import Child
+from espace_citoyen.payments import selectors as payments
+from espace_citoyen.payments.models import PaymentTransaction, TransactionStatus
 from espace_citoyen.pricing.selectors import declarations_queue
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +94,9 @@ def _badge(text: str, title: str) -> int:
 
 def test_the_home_counts_what_waits_for_each_role(client, demo):
     """The numbers beside the links are those of the queues behind them."""
-    _waitlist("Léa")
     today = date(2026, 11, 30)
+    already = activities.waitlisted_count(since=today)  # the demo's allocation draw
+    _waitlist("Léa")
     expected = {
         Role.GUICHET: {"Démarches à traiter": open_count_for_role(Role.GUICHET)},
         Role.SCOLAIRE: {"Démarches à traiter": open_count_for_role(Role.SCOLAIRE)},
@@ -104,7 +109,7 @@ def test_the_home_counts_what_waits_for_each_role(client, demo):
     assert expected[Role.GUICHET]["Démarches à traiter"] >= 1
     assert expected[Role.SCOLAIRE]["Démarches à traiter"] >= 1
     assert expected[Role.PERISCOLAIRE]["Pointage des présences"] >= 1
-    assert expected[Role.PERISCOLAIRE]["Listes d'attente"] >= 1
+    assert expected[Role.PERISCOLAIRE]["Listes d'attente"] == already + 1
     assert expected[Role.REGIE]["Déclarations de revenus à valider"] == 1
     for role, counts in expected.items():
         client.force_login(agent_create(role))
@@ -120,12 +125,50 @@ def test_the_home_runs_the_same_queries_however_much_waits(client, demo):
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         text = visible_text(client.get(url))
-    waiting = _badge(text, "Listes d'attente")
+    already = _badge(text, "Listes d'attente")  # the demo's allocation draw
     _waitlist("Léa", "Hugo")
     with CaptureQueriesContext(connection) as after:
         text = visible_text(client.get(url))
-    assert _badge(text, "Listes d'attente") == waiting + 2
+    assert _badge(text, "Listes d'attente") == already + 2
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_regie_home_counts_invoices_unpaid_and_payments_in_constant_queries(client, demo):
+    """The régie sees the month to invoice, the overdue invoices and the online payments
+    in anomaly beside their links; more of them cost no more queries."""
+    today = date(2026, 11, 30)
+    client.force_login(agent_create(Role.REGIE))
+    url = reverse("backoffice:home")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        text = visible_text(client.get(url))
+    overdue = billing.overdue_count(today=today)
+    assert _badge(text, "Facturation mensuelle") == billing.months_to_issue(today=today)
+    assert _badge(text, "Impayés") == overdue
+    assert _badge(text, "Paiements en ligne") == payments.transactions_to_check_count() == 0
+
+    unpaid = Invoice.objects.filter(kind=InvoiceKind.INVOICE, status__in=PAYABLE_STATUSES)
+    assert unpaid.exists()
+    unpaid.update(due_on=date(2026, 11, 1))
+    invoice = unpaid.first()
+    PaymentTransaction.objects.create(
+        reference="DEMOANOMALIE1",
+        regie=invoice.regie,
+        family=invoice.family,
+        amount=invoice.total,
+        backend="simulated",
+        status=TransactionStatus.ERROR,
+    )
+    with CaptureQueriesContext(connection) as after:
+        text = visible_text(client.get(url))
+    assert _badge(text, "Impayés") == unpaid.count() > overdue
+    assert _badge(text, "Paiements en ligne") == 1
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_billing_counts_last_month_until_it_is_issued(db):
+    """Last month waits to be invoiced until a run of it finishes; a failed run counts."""
+    assert billing.months_to_issue(today=date(2026, 12, 3)) == 1
 
 
 def test_an_app_adds_its_count_to_the_home(client, db):

@@ -9,7 +9,7 @@ import pytest
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.billing import preview, selectors, services
 from espace_citoyen.billing.factories import booking_make, quotient_set, unbooked_presence_make
-from espace_citoyen.billing.models import Invoice, InvoiceStatus, LineKind
+from espace_citoyen.billing.models import BillingRun, Invoice, InvoiceStatus, LineKind, RunStatus
 from espace_citoyen.billing.tests.conftest import NOVEMBER
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.pricing.models import TariffBracket
@@ -170,3 +170,16 @@ def test_reminder_once_after_the_delay(
         assert services.reminders_send() == 0
     assert mailoutbox[-1].subject == f"Rappel : votre facture {invoice.number} reste à régler"
     assert "jamais suspendu" in mailoutbox[-1].body
+
+
+def test_the_home_counts_last_month_until_issued_and_failed_runs_until_redone(regie):
+    """The régie's home badge: last month waits until one of its runs finishes; a failed
+    run counts until its month is issued."""
+    today = date(2026, 12, 3)
+    assert selectors.months_to_issue(today=today) == 1
+    BillingRun.objects.create(regie=regie, month=date(2026, 10, 1), status=RunStatus.FAILED)
+    assert selectors.months_to_issue(today=today) == 2
+    BillingRun.objects.create(regie=regie, month=NOVEMBER, status=RunStatus.DONE)
+    assert selectors.months_to_issue(today=today) == 1
+    BillingRun.objects.create(regie=regie, month=date(2026, 10, 1), status=RunStatus.DONE)
+    assert selectors.months_to_issue(today=today) == 0

@@ -16,7 +16,7 @@ from espace_citoyen.billing import services
 from espace_citoyen.billing.factories import booking_make
 from espace_citoyen.billing.models import BillingEvent, Invoice, InvoiceStatus
 from espace_citoyen.billing.tests.conftest import NOVEMBER
-from espace_citoyen.core.testing import page_text, pdf_text
+from espace_citoyen.core.testing import page_text, pdf_structure, pdf_text
 from espace_citoyen.families.factories import family_create
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,17 @@ def test_invoice_pdf_holds_number_lines_total_and_appeal(citizen_client, billed)
     assert billed.number in text
     assert "10 × 2,28 €" in text and "48,52 €" in text
     assert "L1617-5" in text and "deux mois" in text
+
+
+def test_the_invoice_is_a_tagged_pdf(citizen_client, billed):
+    """PDF/UA (RGAA 13.3): a screen reader gets the language, the title and the structure
+    tree of the invoice, its tables with their headers."""
+    response = citizen_client.get(reverse("billing:invoice_pdf", args=[billed.pk]))
+    structure = pdf_structure(response.content)
+    assert structure["lang"] == "fr" and structure["marked"] and structure["shows_title"]
+    assert structure["title"].startswith(f"Facture {billed.number} — ")
+    assert structure["tags"][0] == "Document"
+    assert {"H1", "H2", "P", "Table", "TR", "TH", "TD"} <= set(structure["tags"])
 
 
 def test_another_family_never_sees_nor_downloads(client, billed):

@@ -1,6 +1,7 @@
 """The demo commune on any day: loaded on two days far apart (a January and a July, three
-and a half years apart), it shows an open enrolment campaign, days still bookable and a
-holiday week ahead with its waitlist."""
+and a half years apart), it shows an open enrolment campaign, days still bookable, a
+holiday week ahead with its waitlist, recent invoices with some still to pay and a fair
+allocation whose request window is open."""
 
 from datetime import date, timedelta
 from io import StringIO
@@ -14,6 +15,8 @@ from django.utils import timezone
 from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import selectors
 from espace_citoyen.activities.models import Activity, ActivityDay
+from espace_citoyen.allocation.models import Allocation
+from espace_citoyen.billing.models import PAYABLE_STATUSES, Invoice
 from espace_citoyen.core import demo_dates
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.families.models import Child
@@ -67,3 +70,13 @@ def test_the_demo_shows_an_open_campaign_bookable_days_and_a_holiday_week(
 
         # Prices for the year under way.
         assert TariffGrid.objects.filter(valid_from=date(int(school_year[:4]), 9, 1)).exists()
+
+        # Invoices of the last months, issued by today, some still to pay.
+        issued = Invoice.objects.values_list("issued_on", flat=True)
+        assert issued and all(today - timedelta(days=100) <= day <= today for day in issued)
+        assert Invoice.objects.filter(status__in=PAYABLE_STATUSES).exists()
+
+        # A fair allocation whose request window is open now, for days ahead.
+        now = timezone.now()
+        open_now = Allocation.objects.filter(opens_at__lte=now, closes_at__gt=now)
+        assert open_now.filter(first_day__gt=today).exists()

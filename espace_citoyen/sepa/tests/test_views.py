@@ -4,6 +4,7 @@ queue and debit run, the invoice page's debit date; who sees which IBAN."""
 from django.core import mail
 
 from espace_citoyen.accounts.roles import Role
+from espace_citoyen.core.testing import pdf_structure
 from espace_citoyen.core.testing import visible_text as page_text
 from espace_citoyen.sepa.models import Mandate, MandateStatus
 from espace_citoyen.sepa.tests.conftest import IBAN, code_from_mail
@@ -85,6 +86,16 @@ def test_active_mandate_page_pdf_and_invoice(citizen_client, december_invoice, m
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     page = page_text(citizen_client.get(f"/carte-famille/factures/{december_invoice.pk}/"))
     assert "Prélèvement le 15 janvier 2027" in page
+
+
+def test_the_mandate_is_a_tagged_pdf(citizen_client, mandate):
+    """PDF/UA (RGAA 13.3): the signed mandate has its language, title and structure tree."""
+    response = citizen_client.get(f"/carte-famille/prelevement/mandat/{mandate.pk}/pdf/")
+    structure = pdf_structure(response.content)
+    assert structure["lang"] == "fr" and structure["marked"] and structure["shows_title"]
+    assert structure["title"] == f"Mandat de prélèvement SEPA {mandate.rum}"
+    assert structure["tags"][0] == "Document"
+    assert {"H1", "P"} <= set(structure["tags"])
 
 
 def test_regie_debit_run(agent_client, december_invoice, mandate, creditor):
