@@ -2,8 +2,11 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import date, datetime, timedelta
+
+from espace_citoyen.core.text import fold
 
 # Crockford's base 32: no I, L, O, U, so nothing is read twice differently.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -81,6 +84,15 @@ ALLOWED_TYPES = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
 }
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def document_filename(*, kind_label: str, content_type: str, number: int) -> str:
+    """The name a downloaded document gets: its kind and number, and the extension of its
+    detected type (« certificat-medical-42.pdf »); never the name it was uploaded with,
+    which may hold anything (a path, a script's name, a child's diagnosis)."""
+    stem = "-".join(re.findall(r"[a-z0-9]+", fold(kind_label))) or "document"
+    return f"{stem[:60]}-{number}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 def family_number(sequence: int) -> str:

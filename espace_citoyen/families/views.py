@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
-from espace_citoyen.families import forms, selectors, services, wizard
+from espace_citoyen.families import forms, rules, selectors, services, wizard
 from espace_citoyen.families.abilities import family_abilities
 from espace_citoyen.families.access import family_for_request
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Guardian
@@ -480,11 +480,16 @@ def document_file(request, pk: int):
 
 
 def document_response(document: Document) -> FileResponse:
-    """The file, inline, with its checked type: never guessed from the uploaded name."""
+    """The file, inline, with its checked type and a name made from its kind and that
+    type: nothing comes from the uploaded name."""
     response = FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
-        filename=document.original_name,
+        filename=rules.document_filename(
+            kind_label=str(document.get_kind_display()),
+            content_type=document.content_type,
+            number=document.pk,
+        ),
         as_attachment=False,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -7,7 +9,8 @@ from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.testing import image_upload, page_text, pdf_upload
 from espace_citoyen.families.factories import family_create
-from espace_citoyen.families.models import Document
+from espace_citoyen.families.models import Document, DocumentKind
+from espace_citoyen.families.rules import document_filename
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +69,35 @@ def test_the_file_is_served_to_the_family_only(citizen_client, family, other_cli
     assert other_client.get(url).status_code == 404
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018 (no public URL exists)
+
+
+def test_a_download_is_named_from_its_kind_and_detected_type(
+    citizen_client, family, other_client, agent
+):
+    """The uploaded name (here a path, a script's extension and a diagnosis) never reaches
+    the download: the kind and the type found in the content name the file."""
+    upload = pdf_upload()
+    upload.name = '../Léa "asthme" sévère;.exe.html'
+    _upload(citizen_client, upload, kind="domicile")
+    document = Document.objects.get()
+    for client, url in [
+        (citizen_client, reverse("families:document_file", args=[document.pk])),
+        (other_client, reverse("backoffice:document_file", args=[document.pk])),
+    ]:
+        other_client.force_login(agent(Role.GUICHET))
+        disposition = client.get(url)["Content-Disposition"]
+        assert disposition == f'inline; filename="justificatif-de-domicile-{document.pk}.pdf"'
+
+
+def test_download_names_for_every_kind_and_type():
+    for kind in DocumentKind:
+        for mime, extension in [
+            ("application/pdf", "pdf"),
+            ("image/png", "png"),
+            ("image/jpeg", "jpg"),
+        ]:
+            name = document_filename(kind_label=str(kind.label), content_type=mime, number=7)
+            assert re.fullmatch(rf"[a-z0-9-]+-7\.{extension}", name), name
 
 
 def test_an_agent_refuses_with_a_reason_the_family_reads(
