@@ -3,7 +3,6 @@
 Sign-up never tells whether an address already has an account: the page says the same
 thing either way, and the mail says which case applies."""
 
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
