@@ -334,6 +334,9 @@ class FamilyChange(models.Model):
     entity_label = models.CharField(max_length=200)
     action = models.CharField(max_length=20, default="modification")
     changes = models.JSONField(default=dict)
+    # Health data (a child's health fields, a health document): tagged where the change is
+    # recorded, and shown only to the family and the roles caring for the children.
+    sensitive = models.BooleanField(_("donnée de santé"), default=False)
 
     class Meta:
         verbose_name = _("modification de la carte")

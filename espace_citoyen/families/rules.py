@@ -58,6 +58,26 @@ def diff(before: dict, after: dict) -> dict[str, list]:
     return changes
 
 
+# A child's health fields: only the family and the roles caring for the children see them,
+# or any record of their change.
+CHILD_HEALTH_FIELDS = (
+    "doctor",
+    "vaccinations_up_to_date",
+    "vaccinations_date",
+    "allergies",
+    "diet",
+    "has_pai",
+    "disability_situation",
+)
+
+
+def split_health(changes: dict) -> tuple[dict, dict]:
+    """(the changes of other fields, the changes of health fields)."""
+    health = {key: value for key, value in changes.items() if key in CHILD_HEALTH_FIELDS}
+    other = {key: value for key, value in changes.items() if key not in CHILD_HEALTH_FIELDS}
+    return other, health
+
+
 def age_on(birth_date: date, day: date) -> int:
     """Age in whole years on `day`."""
     years = day.year - birth_date.year

@@ -131,11 +131,12 @@ def test_refusing_needs_a_reason(other_client, citizen_client, family, agent):
 
 
 def test_health_documents_are_hidden_from_the_guichet(citizen_client, family, other_client, agent):
+    """Not even their existence: the guichet gets the same 404 as for no document."""
     _upload(citizen_client, pdf_upload(), kind="pai")
     document = Document.objects.get()
     other_client.force_login(agent(Role.GUICHET))
     assert (
-        other_client.get(reverse("backoffice:document_file", args=[document.pk])).status_code == 403
+        other_client.get(reverse("backoffice:document_file", args=[document.pk])).status_code == 404
     )
     assert "Projet d'accueil" not in page_text(
         other_client.get(reverse("backoffice:documents_to_check"))
@@ -147,3 +148,58 @@ def test_health_documents_are_hidden_from_the_guichet(citizen_client, family, ot
     assert "Projet d'accueil individualisé" in page_text(
         other_client.get(reverse("backoffice:documents_to_check"))
     )
+
+
+EXPECTED_KINDS = {
+    Role.GUICHET: {"domicile", "identite", "livret", "attestation", "garde", "autre"},
+    Role.SCOLAIRE: {
+        "domicile",
+        "identite",
+        "livret",
+        "attestation",
+        "garde",
+        "derogation",
+        "pai",
+        "certificat",
+        "vaccins",
+    },
+    Role.PERISCOLAIRE: {"pai", "certificat", "vaccins", "garde"},
+    Role.REGIE: {"caf", "impots"},
+    Role.ADMINISTRATEUR: set(),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_opens_only_the_document_kinds_its_work_needs(
+    citizen_client, family, other_client, agent, role
+):
+    """One document of every kind: the role opens exactly its list (régie: income
+    documents), lists and checks only those, and gets 404 for the others."""
+    for kind in DocumentKind:
+        _upload(citizen_client, pdf_upload(), kind=kind.value)
+    other_client.force_login(agent(role))
+    opened = set()
+    for document in Document.objects.all():
+        response = other_client.get(reverse("backoffice:document_file", args=[document.pk]))
+        assert response.status_code in (200, 403, 404), (document.kind, response.status_code)
+        if response.status_code == 200:
+            opened.add(document.kind)
+    assert opened == EXPECTED_KINDS[role]
+    queue = other_client.get(reverse("backoffice:documents_to_check"))
+    if role == Role.ADMINISTRATEUR:
+        assert queue.status_code == 403
+        return
+    listed = page_text(queue)
+    sheet = page_text(
+        other_client.get(reverse("backoffice:family", args=[family.pk]) + "?onglet=documents")
+    )
+    for kind in DocumentKind:
+        assert (str(kind.label) in listed) == (kind.value in EXPECTED_KINDS[role]), kind
+        assert (str(kind.label) in sheet) == (kind.value in EXPECTED_KINDS[role]), kind
+    refused = Document.objects.exclude(kind__in=EXPECTED_KINDS[role]).first()
+    response = other_client.post(
+        reverse("backoffice:document_check", args=[refused.pk]), {"decision": "accepte"}
+    )
+    assert response.status_code == 404
+    refused.refresh_from_db()
+    assert refused.status == "a_verifier"
