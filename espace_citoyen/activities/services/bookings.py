@@ -1,0 +1,205 @@
+"""Bookings: a day (or a holiday week) booked, waitlisted or cancelled."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from espace_citoyen.activities import rules, selectors
+from espace_citoyen.activities.models import (
+    Activity,
+    ActivityKind,
+    Booking,
+    BookingStatus,
+    Enrolment,
+    Unit,
+)
+from espace_citoyen.activities.services._common import (
+    _accepted_enrolment,
+    _check_open,
+    _live_booking,
+    _lock_child,
+)
+from espace_citoyen.activities.services.capacity import (
+    _ensure_days,
+    _next_position,
+    _promote,
+    _release_place,
+    _take_place,
+    _take_week,
+)
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.models import Child
+
+
+def _book(
+    *,
+    activity: Activity,
+    day: date,
+    child: Child,
+    actor,
+    enrolment: Enrolment | None,
+    from_template: bool = False,
+) -> Booking:
+    """Book a place, or join the waitlist when the day is full (no checks here)."""
+    if _take_place(activity, day):
+        booking = Booking(status=BookingStatus.CONFIRMED, confirmed_at=timezone.now())
+    else:
+        booking = Booking(
+            status=BookingStatus.WAITLISTED, waitlist_position=_next_position(activity, day)
+        )
+    booking.activity = activity
+    booking.date = day
+    booking.child = child
+    booking.family_id = child.family_id
+    booking.enrolment = enrolment
+    booking.from_template = from_template
+    booking.created_by = actor if getattr(actor, "pk", None) else None
+    booking.save()
+    return booking
+
+
+def _cancel(booking: Booking, *, actor, reason: str, promote: bool = True) -> None:
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    booking.status = BookingStatus.CANCELLED
+    booking.waitlist_position = None
+    booking.cancelled_at = timezone.now()
+    booking.cancelled_by = actor if getattr(actor, "pk", None) else None
+    booking.cancel_reason = reason[:200]
+    booking.save(
+        update_fields=[
+            "status",
+            "waitlist_position",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+        ]
+    )
+    if was_confirmed:
+        _release_place(booking.activity_id, booking.date)
+        if promote:
+            _promote(booking.activity, booking.date)
+
+
+@transaction.atomic
+def booking_add(*, child: Child, activity: Activity, day: date, actor) -> Booking:
+    """Book one day for a child enrolled in the activity, until the deadline. A full
+    day puts the request on the waitlist (the booking says its position)."""
+    child = _lock_child(child)
+    enrolment = _accepted_enrolment(child, activity)
+    if activity.unit == Unit.WEEK:
+        raise ApplicationError(
+            _("« %(activity)s » se réserve à la semaine.") % {"activity": activity.name}
+        )
+    _check_open(selectors.day_context(activity, day))
+    if _live_booking(child, activity, day) is not None:
+        raise ApplicationError(
+            _("Ce jour est déjà réservé (ou demandé) pour %(child)s.") % {"child": child.first_name}
+        )
+    _ensure_days(activity, [day])
+    return _book(activity=activity, day=day, child=child, actor=actor, enrolment=enrolment)
+
+
+@transaction.atomic
+def booking_add_week(*, child: Child, activity: Activity, monday: date, actor) -> list[Booking]:
+    """Book every operating day of a holiday week at once. All or nothing: if one day is
+    full, the whole week goes on the waitlist."""
+    child = _lock_child(child)
+    enrolment = _accepted_enrolment(child, activity)
+    if activity.kind != ActivityKind.HOLIDAYS:
+        raise ApplicationError(_("Seul l'accueil de loisirs des vacances se réserve à la semaine."))
+    monday, sunday = rules.week_of(monday)
+    # Operating days of the week whose deadline has not passed: the checks of
+    # _check_open, for the whole week in two queries.
+    days = selectors.bookable_days(activity, start=monday, end=sunday)
+    if not days:
+        raise ApplicationError(
+            _(
+                "Cette semaine ne peut pas être réservée : l'accueil est fermé ou les "
+                "réservations sont closes."
+            ),
+            field="date",
+        )
+    if Booking.objects.filter(
+        child=child,
+        activity=activity,
+        date__in=days,
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+    ).exists():
+        raise ApplicationError(
+            _(
+                "Un jour de cette semaine est déjà réservé pour %(child)s : gérez la "
+                "semaine jour par jour."
+            )
+            % {"child": child.first_name}
+        )
+
+    _ensure_days(activity, days)
+    # Everything above ran before any day's lock; below, three statements under them.
+    positions = _take_week(activity, days)
+    confirmed = positions is None
+    now = timezone.now()
+    bookings = []
+    for day in days:
+        booking = Booking(
+            activity=activity,
+            date=day,
+            child=child,
+            family_id=child.family_id,
+            enrolment=enrolment,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if confirmed:
+            booking.status = BookingStatus.CONFIRMED
+            booking.confirmed_at = now
+        else:
+            booking.status = BookingStatus.WAITLISTED
+            booking.waitlist_position = positions[day]
+        bookings.append(booking)
+    Booking.objects.bulk_create(bookings)
+    return bookings
+
+
+@transaction.atomic
+def booking_cancel(
+    *, child: Child, activity: Activity, day: date, actor, by_agent: bool = False, reason: str = ""
+) -> list[Booking]:
+    """Cancel a booking (or leave the waitlist) until the deadline; a freed place goes
+    to the first family in line, who is e-mailed. For an activity booked by the week,
+    the whole week is cancelled."""
+    child = _lock_child(child)
+    days = [day]
+    if activity.unit == Unit.WEEK:
+        monday, sunday = rules.week_of(day)
+        days = list(
+            Booking.objects.filter(
+                child=child,
+                activity=activity,
+                date__range=(monday, sunday),
+                status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+            ).values_list("date", flat=True)
+        ) or [day]
+    cancelled = []
+    for current in sorted(days):
+        booking = _live_booking(child, activity, current)
+        if booking is None:
+            raise ApplicationError(
+                _("Il n'y a pas de réservation à annuler le %(day)s.")
+                % {"day": rules.day_label(current)}
+            )
+        context = selectors.day_context(activity, current)
+        if not by_agent:
+            _check_open(context)
+        was_confirmed = booking.status == BookingStatus.CONFIRMED
+        _cancel(
+            booking,
+            actor=actor,
+            reason=reason
+            or (_("Annulée par un agent") if by_agent else _("Annulée par la famille")),
+            promote=False,
+        )
+        if was_confirmed and not context.locked:
+            _promote(activity, current, deadline_checked=True)
+        cancelled.append(booking)
+    return cancelled

@@ -1,0 +1,126 @@
+"""What the topics share: the card's field lists, the record of changes, the
+search text, the throttles and where the family's mail goes."""
+
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.core.text import fold
+from espace_citoyen.families import rules
+from espace_citoyen.families.models import Child, Family, FamilyChange, Guardian, Throttle
+
+FAMILY_FIELDS = [
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "emergency_name",
+    "emergency_phone",
+]
+GUARDIAN_FIELDS = [
+    "civility",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "email",
+    "phone_mobile",
+    "phone_home",
+    "phone_work",
+    "own_address",
+    "profession",
+    "employer",
+    "employer_address",
+    "parental_authority",
+    "is_payer",
+]
+CHILD_IDENTITY_FIELDS = ["last_name", "first_name", "sex", "birth_date", "birth_place"]
+CHILD_HEALTH_FIELDS = [
+    "doctor",
+    "vaccinations_up_to_date",
+    "vaccinations_date",
+    "allergies",
+    "diet",
+    "has_pai",
+    "disability_situation",
+]
+CHILD_AUTHORISATION_FIELDS = ["image_rights", "may_leave_alone", "emergency_care", "outings"]
+CHILD_FIELDS = CHILD_IDENTITY_FIELDS + CHILD_HEALTH_FIELDS + CHILD_AUTHORISATION_FIELDS
+PERSON_FIELDS = ["last_name", "first_name", "phone", "relationship"]
+
+
+def _snapshot(instance, fields: list[str]) -> dict:
+    values = {}
+    for field in fields:
+        value = getattr(instance, field)
+        values[field] = value.isoformat() if isinstance(value, date | datetime) else value
+    return values
+
+
+def _record(
+    family: Family,
+    *,
+    actor,
+    entity: str,
+    label: str,
+    before: dict,
+    after: dict,
+    action: str = "modification",
+) -> FamilyChange | None:
+    changes = rules.diff(before, after)
+    if not changes and action == "modification":
+        return None
+    return FamilyChange.objects.create(
+        family=family,
+        actor=actor,
+        actor_is_agent=bool(actor) and is_agent(actor),
+        entity=entity,
+        entity_label=label[:200],
+        action=action,
+        changes=changes,
+    )
+
+
+def family_refresh_search_text(family: Family) -> None:
+    """Recompute the folded words agents search on (names, e-mails, number)."""
+    parts = [family.number, family.number.removeprefix("F-").lstrip("0")]
+    for guardian in Guardian.objects.filter(family=family).select_related("user"):
+        parts += [guardian.first_name, guardian.last_name, guardian.email]
+        if guardian.user_id:
+            parts.append(guardian.user.email)
+    for child in Child.objects.filter(family=family):
+        parts += [child.first_name, child.last_name]
+    text = fold(" ".join(part for part in parts if part))
+    Family.objects.filter(pk=family.pk).update(search_text=text)
+
+
+def _check_child(data: dict) -> None:
+    problem = rules.child_birth_date_problem(data["birth_date"], timezone.localdate())
+    if problem:
+        raise ApplicationError(problem, field="birth_date")
+
+
+def _throttle_get(user, purpose: str, *, window: timedelta) -> Throttle:
+    """The user's counter for `purpose` (row-locked), reset when its window or its lock
+    has passed. Call inside a transaction."""
+    now = timezone.now()
+    throttle, _created = Throttle.objects.select_for_update().get_or_create(
+        user=user, purpose=purpose, defaults={"window_start": now}
+    )
+    expired_lock = throttle.locked_until is not None and throttle.locked_until <= now
+    expired_window = throttle.locked_until is None and throttle.window_start + window <= now
+    if expired_lock or expired_window:
+        throttle.count, throttle.window_start, throttle.locked_until = 0, now, None
+        throttle.save()
+    return throttle
+
+
+def family_contacts(family: Family) -> list[str]:
+    """Where the family's mail goes: its guardians' accounts, else their e-mails on file."""
+    addresses = []
+    for guardian in Guardian.objects.filter(family=family).select_related("user"):
+        address = guardian.user.email if guardian.user_id else guardian.email
+        if address and address.lower() not in (a.lower() for a in addresses):
+            addresses.append(address)
+    return addresses
