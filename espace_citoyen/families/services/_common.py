@@ -36,15 +36,7 @@ GUARDIAN_FIELDS = [
     "is_payer",
 ]
 CHILD_IDENTITY_FIELDS = ["last_name", "first_name", "sex", "birth_date", "birth_place"]
-CHILD_HEALTH_FIELDS = [
-    "doctor",
-    "vaccinations_up_to_date",
-    "vaccinations_date",
-    "allergies",
-    "diet",
-    "has_pai",
-    "disability_situation",
-]
+CHILD_HEALTH_FIELDS = list(rules.CHILD_HEALTH_FIELDS)
 CHILD_AUTHORISATION_FIELDS = ["image_rights", "may_leave_alone", "emergency_care", "outings"]
 CHILD_FIELDS = CHILD_IDENTITY_FIELDS + CHILD_HEALTH_FIELDS + CHILD_AUTHORISATION_FIELDS
 PERSON_FIELDS = ["last_name", "first_name", "phone", "relationship"]
@@ -67,19 +59,36 @@ def _record(
     before: dict,
     after: dict,
     action: str = "modification",
+    sensitive: bool = False,
 ) -> FamilyChange | None:
+    """Record a change of the card. Health data is tagged `sensitive` here, where it is
+    recorded: the whole entry when the caller says so (a health document), and a child's
+    health fields in an entry of their own, apart from the other fields changed with
+    them; only the family and the roles caring for the children read those entries."""
     changes = rules.diff(before, after)
     if not changes and action == "modification":
         return None
-    return FamilyChange.objects.create(
-        family=family,
-        actor=actor,
-        actor_is_agent=bool(actor) and is_agent(actor),
-        entity=entity,
-        entity_label=label[:200],
-        action=action,
-        changes=changes,
-    )
+    other, health = rules.split_health(changes)
+    if sensitive or not health:
+        parts = [(changes, sensitive)]
+    elif other or action != "modification":
+        parts = [(other, False), (health, True)]
+    else:
+        parts = [(health, True)]
+    records = [
+        FamilyChange.objects.create(
+            family=family,
+            actor=actor,
+            actor_is_agent=bool(actor) and is_agent(actor),
+            entity=entity,
+            entity_label=label[:200],
+            action=action,
+            changes=part,
+            sensitive=is_sensitive,
+        )
+        for part, is_sensitive in parts
+    ]
+    return records[0]
 
 
 def family_refresh_search_text(family: Family) -> None:

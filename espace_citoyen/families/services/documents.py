@@ -13,7 +13,13 @@ from espace_citoyen.core.notifications import notify
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import rules
-from espace_citoyen.families.models import Child, Document, DocumentStatus, Family
+from espace_citoyen.families.models import (
+    HEALTH_DOCUMENT_KINDS,
+    Child,
+    Document,
+    DocumentStatus,
+    Family,
+)
 from espace_citoyen.families.services._common import _record, family_contacts
 
 
@@ -77,6 +83,7 @@ def document_upload(
         before={},
         after={"document": label},
         action="ajout",
+        sensitive=document.kind in HEALTH_DOCUMENT_KINDS,
     )
     if demarche is not None:
         demarches.demarche_event_document(demarche=demarche, actor=uploaded_by, label=label)
@@ -107,6 +114,7 @@ def document_check(
         label=str(document),
         before=before,
         after={"statut": document.get_status_display(), "motif": document.refusal_reason},
+        sensitive=document.kind in HEALTH_DOCUMENT_KINDS,
     )
     if not accepted:
         contacts = family_contacts(document.family)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.testing import image_upload, page_text, pdf_upload
+from espace_citoyen.families import services
 from espace_citoyen.families.factories import family_create
 from espace_citoyen.families.models import Document, DocumentKind
 from espace_citoyen.families.rules import document_filename
@@ -203,3 +204,30 @@ def test_each_role_opens_only_the_document_kinds_its_work_needs(
     assert response.status_code == 404
     refused.refresh_from_db()
     assert refused.status == "a_verifier"
+
+
+def test_health_changes_are_tagged_where_recorded_and_filtered_by_role(
+    citizen, citizen_client, family, other_client, agent
+):
+    """A child's edit that changes a name and an allergy gives two history entries, the
+    health one tagged; a health document's entries are tagged. The guichet reads the name
+    change only; the périscolaire reads everything; the family reads everything."""
+    child = family.children.get()
+    services.child_update(
+        child=child,
+        actor=citizen,
+        values={"birth_place": "Épernay", "allergies": "Kiwi", "has_pai": True},
+    )
+    _upload(citizen_client, pdf_upload("pai-kiwi.pdf"), kind="pai")
+    entries = {(c.sensitive, tuple(sorted(c.changes))) for c in family.changes.all()}
+    assert (False, ("birth_place",)) in entries
+    assert (True, ("allergies", "has_pai")) in entries
+    assert (True, ("document",)) in entries
+    url = reverse("backoffice:family", args=[family.pk]) + "?onglet=historique"
+    other_client.force_login(agent(Role.GUICHET))
+    page = page_text(other_client.get(url))
+    assert "Épernay" in page
+    assert "Kiwi" not in page and "allergies" not in page and "PAI" not in page
+    other_client.force_login(agent(Role.PERISCOLAIRE))
+    page = page_text(other_client.get(url))
+    assert "Épernay" in page and "Kiwi" in page and "pai-kiwi.pdf" in page
