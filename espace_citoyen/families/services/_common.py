@@ -11,6 +11,9 @@ from espace_citoyen.core.text import fold
 from espace_citoyen.families import rules
 from espace_citoyen.families.models import Child, Family, FamilyChange, Guardian, Throttle
 
+# The démarche type of a lost activation code (its request and closing live in two topics).
+DEMARCHE_LOST_CODE = "carte_famille_code_perdu"
+
 FAMILY_FIELDS = [
     "address_line1",
     "address_line2",
