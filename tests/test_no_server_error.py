@@ -46,8 +46,8 @@ NONSENSE = {
 }
 
 # Long values (PostgreSQL refuses a value longer than its column where SQLite stores it):
-# every field of every form of the project, longer than any column (1100 characters), and
-# e-mails that look valid but are longer than any e-mail column.
+# every field of every form of the project, longer than any column they fill (400
+# characters), and e-mails that look valid but are longer than any e-mail column.
 LONG_EMAIL = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".fr"
 
 
@@ -58,11 +58,12 @@ def _long_values() -> dict[str, str]:
             if isinstance(field, forms.EmailField):
                 values[name] = LONG_EMAIL
             elif isinstance(field, forms.CharField):
-                values[name] = "x" * 1100
+                values[name] = "x" * 400
             else:
                 values.setdefault(name, "1" * 400)
-    for prefix in ("r1-", "r2-", "adresse-", "enfants-0-"):
-        for name in list(values):
+    # The prefixed forms of the desk's creation page and the online wizard.
+    for prefix in ("r1-", "r2-", "adresse-", "enfants-0-", "sante-0-"):
+        for name in ("last_name", "first_name", "email", "address_line1", "city", "allergies"):
             values[prefix + name] = values[name]
     return values
 
