@@ -117,6 +117,8 @@ class ProfileForm(forms.ModelForm):
         fields = ["civility", "last_name", "first_name", "phone"]
         widgets = {
             "civility": forms.RadioSelect,
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
         labels = {

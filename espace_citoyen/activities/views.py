@@ -181,6 +181,13 @@ def _activity_or_404(pk: int) -> Activity:
     return activity
 
 
+def _back_to_day(child, activity: Activity, day: date):
+    """The month again, focus on the day just changed (its cell is the URL's fragment), so
+    that a keyboard or screen reader user carries on from there, not from the top."""
+    url = reverse("activities:child_month", args=[child.pk])
+    return redirect(f"{url}?mois={day:%Y-%m}#jour-{activity.pk}-{day:%Y-%m-%d}")
+
+
 @login_required
 @require_POST
 def child_book(request, child_id: int):
@@ -230,7 +237,7 @@ def child_book(request, child_id: int):
         messages.success(
             request, _("La réservation du %(day)s est confirmée (« %(activity)s »).") % names
         )
-    return redirect(reverse("activities:child_month", args=[child.pk]) + f"?mois={day:%Y-%m}")
+    return _back_to_day(child, activity, day)
 
 
 @login_required
@@ -269,7 +276,7 @@ def child_book_week(request, child_id: int):
             _("La semaine du %(day)s est réservée (%(count)s jours).")
             % {"day": rules.day_label(bookings[0].date), "count": len(bookings)},
         )
-    return redirect(reverse("activities:child_month", args=[child.pk]) + f"?mois={monday:%Y-%m}")
+    return _back_to_day(child, activity, bookings[0].date)
 
 
 # --- weekly template ---------------------------------------------------------------------------

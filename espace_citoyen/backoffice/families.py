@@ -59,6 +59,7 @@ def family_sheet(request, pk: int):
     context = {
         "family": family,
         "tab": tab,
+        "tab_label": dict(TABS)[tab],
         "tabs": TABS,
         "abilities": abilities,
         "guardians": sheet.guardians,

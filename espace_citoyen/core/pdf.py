@@ -1,5 +1,10 @@
 """PDF adapter: documents (letters, certificates, invoices) are HTML templates rendered
-by WeasyPrint, so they are written and tested like pages."""
+by WeasyPrint, so they are written and tested like pages.
+
+Every document is tagged PDF/UA-1 (RGAA criterion 13.3, a downloadable document is
+accessible): a structure tree built from the HTML (headings, paragraphs, tables), the
+document's language from `<html lang>` and its title from `<title>`, shown by readers
+instead of the file name. A template therefore needs both; `tests` check each one."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -9,9 +14,11 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+PDF_VARIANT = "pdf/ua-1"
+
 
 def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
-    """Render `template` with the commune in context to PDF bytes."""
+    """Render `template` with the commune in context to tagged (PDF/UA-1) PDF bytes."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -32,7 +39,8 @@ def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
     # Local files only (the commune's logo): a document never fetches from the network.
     fetcher = URLFetcher(allowed_protocols={"file", "data"})
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
+        stylesheets=[CSS(filename=stylesheet)] if stylesheet else None,
+        pdf_variant=PDF_VARIANT,
     )
 
 

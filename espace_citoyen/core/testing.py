@@ -42,3 +42,34 @@ def pdf_text(content: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pdf_structure(content: bytes) -> dict:
+    """What assistive technologies read of a PDF: its language, its title (and whether
+    readers show it), and the tags of its structure tree in document order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    root = reader.trailer["/Root"]
+    tags: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not hasattr(node, "keys"):
+            return  # a marked-content id: the leaf of a tag
+        if "/S" in node:
+            tags.append(str(node["/S"]).lstrip("/"))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    preferences = root.get("/ViewerPreferences") or {}
+    return {
+        "lang": str(root.get("/Lang", "")),
+        "title": str((reader.metadata or {}).get("/Title", "")),
+        "shows_title": bool(preferences.get("/DisplayDocTitle")),
+        "marked": bool((root.get("/MarkInfo") or {}).get("/Marked")),
+        "tags": tags,
+    }

@@ -71,6 +71,20 @@ class FamilyAddressStepForm(AddressForm, EmergencyForm):
     pass
 
 
+# The input purposes (HTML autofill tokens) of the fields about the user (WCAG 1.3.5).
+GUARDIAN_PURPOSES = {
+    "last_name": "family-name",
+    "first_name": "given-name",
+    "birth_date": "bday",
+    "email": "email",
+    "phone_mobile": "mobile tel",
+    "phone_home": "home tel",
+    "phone_work": "work tel",
+    "profession": "organization-title",
+    "employer": "organization",
+}
+
+
 class GuardianForm(forms.ModelForm):
     class Meta:
         model = Guardian
@@ -107,14 +121,21 @@ class GuardianForm(forms.ModelForm):
             "employer_address": _("Utile pour une demande de dérogation scolaire."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, about_user: bool = False, **kwargs):
+        """`about_user`: the guardian is the person filling the form (« vous »), whose
+        browser may fill in the fields (WCAG 1.3.5); never for someone else, nor at the
+        desk, where it would offer the agent's own details."""
         super().__init__(*args, **kwargs)
         self.fields["civility"].choices = Civility.choices
         self.fields["email"].required = True
         self.fields["phone_mobile"].required = True
         for name in ("phone_mobile", "phone_home", "phone_work"):
             self.fields[name].validators.append(phone)
-            self.fields[name].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+            self.fields[name].widget.attrs.update({"inputmode": "tel"})
+        purposes = GUARDIAN_PURPOSES if about_user else dict.fromkeys(GUARDIAN_PURPOSES, "off")
+        for name, purpose in purposes.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = purpose
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
@@ -268,8 +289,16 @@ class ActivationCodeForm(forms.Form):
 
 
 class LostCodeForm(forms.Form):
-    last_name = forms.CharField(label=_("Votre nom"), max_length=150)
-    first_name = forms.CharField(label=_("Votre prénom"), max_length=150)
+    last_name = forms.CharField(
+        label=_("Votre nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    first_name = forms.CharField(
+        label=_("Votre prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
     family_number = forms.CharField(
         label=_("Numéro de famille (facultatif)"),
         max_length=12,
@@ -283,6 +312,7 @@ class LostCodeForm(forms.Form):
         label=_("Votre adresse électronique"),
         max_length=254,
         help_text=_("Celle que vous avez donnée à la mairie."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     def clean_child_birth_date(self):

@@ -240,7 +240,9 @@ def _child_of(request, pk: int) -> Child:
 @require_http_methods(["GET", "POST"])
 def guardian_edit(request, pk: int):
     guardian = _guardian_of(request, pk)
-    form = forms.GuardianForm(request.POST or None, instance=guardian)
+    form = forms.GuardianForm(
+        request.POST or None, instance=guardian, about_user=guardian.user_id == request.user.pk
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.guardian_update(

@@ -75,7 +75,7 @@ def build(step: str, draft: dict, *, data=None, user=None, add_row: bool = False
                 "parental_authority": True,
             }
         return {
-            "form": forms.GuardianForm(bound, prefix="r1", initial=initial),
+            "form": forms.GuardianForm(bound, prefix="r1", initial=initial, about_user=True),
             "second": forms.SecondGuardianForm(
                 bound, prefix="r2", initial={"parental_authority": True}
             ),

@@ -7,6 +7,7 @@ from espace_citoyen.portal.models import Commune, Teleservice
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = ["accessibility_status"]  # from the audit grid (accessibility_audit)
     fieldsets = [
         (None, {"fields": ["name", "logo", "primary_colour"]}),
         ("Contact", {"fields": ["address", "phone", "email", "website", "opening_hours"]}),
@@ -17,6 +18,8 @@ class CommuneAdmin(admin.ModelAdmin):
                     "legal_notice",
                     "accessibility_status",
                     "accessibility_statement",
+                    "accessibility_plan_url",
+                    "accessibility_action_plan_url",
                     "privacy_notice",
                 ]
             },

@@ -61,13 +61,24 @@ class Commune(models.Model):
     website = models.URLField(_("site internet"), blank=True)
     opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
     legal_notice = models.TextField(_("mentions légales"), blank=True)
+    # Read from the latest audit grid (AccessibilityAudit), never typed: the statement
+    # may not claim more than the audit found, and without an audit it is « non conforme ».
     accessibility_status = models.CharField(
         _("état de conformité RGAA"),
         max_length=10,
         choices=AccessibilityStatus.choices,
-        default=AccessibilityStatus.PARTIAL,
+        default=AccessibilityStatus.NONE,
+        editable=False,
     )
-    accessibility_statement = models.TextField(_("déclaration d'accessibilité"), blank=True)
+    accessibility_statement = models.TextField(
+        _("déclaration d'accessibilité : informations complémentaires"), blank=True
+    )
+    accessibility_plan_url = models.URLField(
+        _("schéma pluriannuel de mise en accessibilité (adresse)"), blank=True
+    )
+    accessibility_action_plan_url = models.URLField(
+        _("plan d'action de l'année en cours (adresse)"), blank=True
+    )
     privacy_notice = models.TextField(_("politique de confidentialité"), blank=True)
     school_zone = models.CharField(
         _("zone de vacances scolaires"),
@@ -146,3 +157,27 @@ class Teleservice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AccessibilityAudit(models.Model):
+    """An RGAA 4.1 audit grid as published (docs/accessibility/audit.json), recorded by
+    `manage.py accessibility_audit`; the statement shows the latest one."""
+
+    audited_on = models.DateField(_("date de l'audit"))
+    auditor = models.CharField(_("auditeur"), max_length=200)
+    grid = models.JSONField(_("grille d'audit"))
+    rate = models.DecimalField(
+        _("taux de conformité (%)"), max_digits=4, decimal_places=1, null=True
+    )
+    status = models.CharField(
+        _("état de conformité RGAA"), max_length=10, choices=AccessibilityStatus.choices
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit d'accessibilité")
+        verbose_name_plural = _("audits d'accessibilité")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"RGAA {self.audited_on:%d/%m/%Y} ({self.get_status_display()})"

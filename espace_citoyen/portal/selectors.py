@@ -2,7 +2,8 @@
 
 from django.core.cache import cache
 
-from espace_citoyen.portal.models import Commune, Teleservice
+from espace_citoyen.portal import rgaa
+from espace_citoyen.portal.models import AccessibilityAudit, Commune, Teleservice
 from espace_citoyen.portal.rules import SearchEntry, match_score
 
 COMMUNE_CACHE_KEY = "portal:commune"
@@ -42,3 +43,30 @@ def teleservice_search(query: str) -> list[Teleservice]:
             scored.append((score, teleservice))
     scored.sort(key=lambda pair: (-pair[0], pair[1].position, pair[1].title))
     return [teleservice for _score, teleservice in scored]
+
+
+def accessibility_statement() -> dict:
+    """What the accessibility statement shows, all read from the latest audit grid: the
+    rate and the status it supports, the criteria not met, the sample and environment."""
+    audit = AccessibilityAudit.objects.first()
+    if audit is None:
+        return {"audit": None}
+    grid = audit.grid
+    titles = {page["id"]: page["title"] for page in grid["sample"]}
+    failures = [
+        {**criterion, "page_titles": [titles[page] for page in criterion.get("pages", [])]}
+        for criterion in grid["criteria"]
+        if criterion["result"] == rgaa.NOT_CONFORM
+    ]
+    return {
+        "audit": audit,
+        "summary": rgaa.summarise(grid["criteria"]),
+        "failures": failures,
+        "derogations": grid.get("derogations", []),
+        "exempt": grid.get("exempt", []),
+        "sample": grid["sample"],
+        "environment": grid["environment"],
+        "tools": grid["tools"],
+        "technologies": grid.get("technologies", []),
+        "referential": grid["referential"],
+    }

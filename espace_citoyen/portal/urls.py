@@ -12,6 +12,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("plan-du-site/", views.sitemap, name="sitemap"),
     path("theme.css", views.theme, name="theme"),
     path("demo/courriels/", views.demo_mailbox, name="demo_mailbox"),
     path("demo/courriels/<int:pk>/", views.demo_mail, name="demo_mail"),

@@ -7,7 +7,12 @@ from django.views.decorators.http import require_GET
 
 from espace_citoyen.core.models import DemoMail
 from espace_citoyen.portal.rules import darken
-from espace_citoyen.portal.selectors import commune_get, teleservice_list, teleservice_search
+from espace_citoyen.portal.selectors import (
+    accessibility_statement,
+    commune_get,
+    teleservice_list,
+    teleservice_search,
+)
 
 SEARCH_MAX_LENGTH = 100
 
@@ -57,7 +62,15 @@ def legal_notice(request):
 
 @require_GET
 def accessibility(request):
-    return render(request, "portal/accessibility.html")
+    """The statement, on the RGAA model; every figure comes from the latest audit grid."""
+    return render(request, "portal/accessibility.html", accessibility_statement())
+
+
+@require_GET
+def sitemap(request):
+    """The second way to find a page besides the search (RGAA 12.1): every page a visitor
+    can reach from here, the téléservices of the catalogue included."""
+    return render(request, "portal/sitemap.html", {"teleservices": teleservice_list()})
 
 
 @require_GET

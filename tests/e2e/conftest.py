@@ -1,8 +1,10 @@
 """Browser journeys: Playwright for Python driving Debian's Chromium, against Django's
-live server, with axe-core on every page visited and a real SMTP server for mail.
+live server, with axe-core on every page visited (at its width and at 320 px, with no sideways
+scroll there) and a real SMTP server for mail.
 
 These tests never skip: without Chromium they fail and say how to install it."""
 
+import functools
 import os
 import re
 import shutil
@@ -97,18 +99,68 @@ def pages(browser, live_server, settings):
     session.close()
 
 
-def axe_check(page) -> None:
-    """Fail with a readable report if axe-core finds a WCAG 2.1 A/AA violation."""
+NARROW_WIDTH = 320  # WCAG 1.4.10 (reflow): 1280 px zoomed to 400 %
+
+
+@functools.cache
+def _axe():
+    """axe-core, read from disk once per session."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": WCAG_TAGS},
-            "resultTypes": ["violations"],
-        },
+    return Axe()
+
+
+def _axe_run(page, width: int) -> None:
+    from axe_playwright_python.base import AxeResults
+
+    # Injected once per page load: the 320 px pass reuses it.
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(_axe().axe_script)
+    results = AxeResults(
+        page.evaluate(
+            "(options) => axe.run(document, options)",
+            {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+        )
     )
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert results.violations_count == 0, f"{page.url} à {width} px\n{results.generate_report()}"
+
+
+def horizontal_overflow(page) -> list[str]:
+    """The page's width beyond the viewport, with the elements that stick out, if any."""
+    return page.evaluate(
+        """() => {
+            const root = document.documentElement;
+            if (root.scrollWidth <= root.clientWidth) return [];
+            const limit = root.clientWidth;
+            const out = [...document.body.querySelectorAll("*")]
+                .filter((el) => el.getBoundingClientRect().right > limit + 1)
+                .filter((el) => !el.parentElement.closest(".table-wrap"))
+                .slice(0, 5)
+                .map((el) => el.outerHTML.slice(0, 160));
+            return [`scrollWidth ${root.scrollWidth} > ${limit}`, ...out];
+        }"""
+    )
+
+
+def axe_check(page) -> None:
+    """Fail with a readable report if axe-core finds a WCAG 2.1 A/AA violation, at the
+    page's width and again at 320 px, where the page must not scroll sideways either.
+
+    The second pass resizes the same page (no reload, nothing posted twice): every
+    journey thus checks reflow on every page it visits, for the cost of one more axe run."""
+    _axe_run(page, page.viewport_size["width"])
+    size = dict(page.viewport_size)
+    if size["width"] == NARROW_WIDTH:
+        overflow = horizontal_overflow(page)
+        assert not overflow, f"{page.url} défile horizontalement à 320 px : {overflow}"
+        return
+    page.set_viewport_size({"width": NARROW_WIDTH, "height": size["height"]})
+    try:
+        overflow = horizontal_overflow(page)
+        assert not overflow, f"{page.url} défile horizontalement à 320 px : {overflow}"
+        _axe_run(page, NARROW_WIDTH)
+    finally:
+        page.set_viewport_size(size)
 
 
 class Mailbox:

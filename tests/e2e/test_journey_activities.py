@@ -73,6 +73,10 @@ def test_enrol_cancel_deadline_waitlist_and_promotion(pages, smtp):
         expect(page.get_by_role("row", name=re.compile("lundi 30 novembre 2026"))).to_contain_text(
             "Libre"
         )
+        # Focus is back on that day, not at the top of the page (20 Tabs away).
+        expect(page.locator(f"#jour-{lunch.pk}-2026-11-30")).to_be_focused()
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name=re.compile("Réserver : .*lundi 30"))).to_be_focused()
         axe_check(page)
 
         # Book Monday again; the page stays open while Thursday noon passes.

@@ -96,6 +96,20 @@ def test_add_then_cancel_a_day(citizen_client, child, lunch, enrolled):
     assert Booking.objects.get(child=child).status == BookingStatus.CANCELLED
 
 
+def test_after_a_change_the_page_comes_back_on_that_day(citizen_client, child, lunch, enrolled):
+    """The redirection's fragment is the day's cell, which can take the focus: the browser
+    puts it there, and the next Tab goes on from that day, not from the top of the page."""
+    url = MONTH.format(child.pk) + "reserver/"
+    for action in ["add", "cancel"]:
+        response = citizen_client.post(
+            url, {"activity": lunch.pk, "date": "2026-11-30", "action": action}
+        )
+        anchor = f"jour-{lunch.pk}-2026-11-30"
+        assert response["Location"] == MONTH.format(child.pk) + f"?mois=2026-11#{anchor}"
+        page = page_text(citizen_client.get(response["Location"]))
+        assert f'id="{anchor}" tabindex="-1"' in page
+
+
 def test_cancelling_after_the_deadline_shows_the_reason(citizen_client, child, lunch, enrolled):
     """After Thursday noon Monday is locked: the cell says until when it could change,
     and a forced POST is refused with the same reason."""

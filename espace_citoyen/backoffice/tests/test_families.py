@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
-from espace_citoyen.core.testing import page_text, pdf_text
+from espace_citoyen.core.testing import page_text, pdf_structure, pdf_text
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import services
 from espace_citoyen.families.factories import ChildFactory, FamilyFactory, GuardianFactory
@@ -94,6 +94,10 @@ def test_create_at_the_desk_then_print_the_letter(guichet):
     code = re.search(r"Code d'activation : ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2})", text).group(1)
     assert re.search(r"expire le \d{1,2} \w+ \d{4}", text)
     assert services.activation_code_redeem(user=UserFactory(), typed=code) == family
+    structure = pdf_structure(letter.content)  # PDF/UA: what a screen reader gets
+    assert structure["lang"] == "fr" and structure["marked"] and structure["shows_title"]
+    assert structure["title"] == f"Lettre d'activation — carte famille {family.number}"
+    assert structure["tags"][0] == "Document" and {"H1", "P"} <= set(structure["tags"])
 
 
 def test_the_letter_fits_one_page_with_the_communes_logo(guichet):

@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from espace_citoyen.core.models import DemoMail
@@ -35,7 +35,7 @@ def test_commune_identity_is_data_not_template(client):
     )
     page = client.get(reverse("portal:accessibility")).content.decode()
     assert "Audit prévu en 2027." in page
-    assert "partiellement conforme" in page
+    assert "non conforme" in page
     assert "--primary:#5a2d82" in client.get(reverse("portal:theme")).content.decode()
 
 
@@ -99,3 +99,17 @@ def test_unknown_page_is_a_french_404(client):
     response = client.get("/nulle-part/")
     assert response.status_code == 404
     assert "Page introuvable" in page_text(response)
+
+
+def test_the_site_map_is_linked_in_every_footer_and_lists_the_pages(citizen_client):
+    """A second way to find a page besides the search (RGAA 12.1)."""
+    client = Client()
+    home = page_text(client.get("/"))
+    assert f'<a href="{reverse("portal:sitemap")}">Plan du site</a>' in home
+    page = page_text(client.get(reverse("portal:sitemap")))
+    assert "<title>Plan du site — Espace Citoyen" in page
+    for text in ["Tous les téléservices", "Se connecter", "Mentions légales", "Carte famille"]:
+        assert text in page
+    assert "Données de la famille" not in page  # a visitor sees the login links instead
+    mine = page_text(citizen_client.get(reverse("portal:sitemap")))
+    assert "Données de la famille" in mine and "Se connecter" not in mine

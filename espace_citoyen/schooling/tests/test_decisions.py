@@ -11,7 +11,7 @@ from django.urls import reverse
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.core.testing import page_text, pdf_text, visible_text
+from espace_citoyen.core.testing import page_text, pdf_structure, pdf_text, visible_text
 from espace_citoyen.demarches import services as demarches
 from espace_citoyen.families.factories import ChildFactory, family_create
 from espace_citoyen.schooling import services
@@ -83,6 +83,20 @@ def test_accepted_enrolment_gives_a_certificate_naming_the_school(
         reverse("schooling:certificate", args=[enrolment.demarche.reference])
     )
     assert "École primaire du Centre" in pdf_words(family_pdf.content)
+
+
+def test_the_certificate_is_a_tagged_pdf(client, enrolment, scolaire):
+    """PDF/UA: a screen reader gets the language, the title and the structure tree."""
+    client.force_login(scolaire)
+    _act(client, enrolment.demarche, "accepter", "Bienvenue.")
+    certificate = client.get(
+        reverse("backoffice:school_certificate", args=[enrolment.demarche.reference])
+    )
+    structure = pdf_structure(certificate.content)
+    assert structure["lang"] == "fr" and structure["marked"] and structure["shows_title"]
+    assert structure["title"] == "Certificat d'inscription scolaire — Léa Martin — 2027-2028"
+    assert structure["tags"][0] == "Document"
+    assert {"H1", "P", "Table", "TR", "TH", "TD"} <= set(structure["tags"])
 
 
 def test_no_certificate_before_acceptance(citizen_client, enrolment):
