@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_commune_zone_and_postal_codes'),
+        ("portal", "0004_accessibility_audit"),
     ]
 
     operations = [
