@@ -22,6 +22,12 @@ STORED_AS = {
     "EnrolmentForm.message": "demarches.DemarcheEvent.text",
     "DecisionForm.text": "demarches.DemarcheEvent.text",
     "MessageForm.text": "demarches.DemarcheEvent.text",
+    "DerogationForm.explanation": "schooling.Derogation.explanation",
+    "AllocationForm.label": "allocation.Allocation.label",
+    "AdjustForm.reason": "allocation.Adjustment.reason",
+    "DeskPaymentForm.reference": "billing.Payment.reference",
+    "CreditNoteForm.reason": "billing.Invoice.reason",
+    "PaymentReverseForm.reason": "billing.Payment.note",
 }
 # Fields stored nowhere as typed (hashed, looked up, sent to an API): still bounded,
 # except passwords, which are hashed.
@@ -33,6 +39,8 @@ NOT_STORED = {
     "ApiConsentForm.first_names",
     "ApiConsentForm.birth_commune",
     "ApiConsentForm.birth_country",
+    # Parsed into age groups (each label cut to its column).
+    "AllocationForm.groups",
 }
 PASSWORDS = {"password", "password1", "password2", "new_password1", "new_password2"}
 
