@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_citoyen.accounts.models import RoleChange, User
 from espace_citoyen.accounts.roles import ROLE_LABELS, Role
+from espace_citoyen.accounts.signals import roles_changed
 from espace_citoyen.accounts.tokens import account_link_check, account_link_make
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
@@ -123,6 +124,14 @@ def user_groups_set(*, user: User, groups, by: User) -> list[RoleChange]:
         RoleChange.objects.create(user=user, group=group.name, granted=False, by=by)
         for group in sorted(removed, key=lambda g: g.name)
     ]
+    # The one audit trail records it too (audit.receivers, in this transaction).
+    roles_changed.send(
+        sender=User,
+        user=user,
+        by=by,
+        granted=[c.group for c in changes if c.granted],
+        removed=[c.group for c in changes if not c.granted],
+    )
     administrators = (
         User.objects.filter(is_active=True)
         .filter(Q(groups__name=Role.ADMINISTRATEUR.value) | Q(is_superuser=True))

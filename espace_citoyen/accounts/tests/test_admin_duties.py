@@ -10,6 +10,7 @@ from espace_citoyen.accounts import services
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.models import RoleChange, User
 from espace_citoyen.accounts.roles import Role, user_roles
+from espace_citoyen.audit.selectors import audit_for_subject
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.testing import page_text
 
@@ -91,6 +92,9 @@ def test_a_role_given_is_recorded_and_told_to_the_other_administrators(
     assert user_roles(User.objects.get(pk=colleague.pk)) == {Role.SCOLAIRE}
     changes = {(c.group, c.granted, c.by_id) for c in RoleChange.objects.filter(user=colleague)}
     assert changes == {("scolaire", True, administrator.pk), ("guichet", False, administrator.pk)}
+    entry = audit_for_subject(colleague).get()
+    assert (entry.area, entry.actor, entry.action) == ("accounts", administrator, "modification")
+    assert entry.changes == {"rôles": [["guichet"], ["scolaire"]]}
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [other_admin.email]
