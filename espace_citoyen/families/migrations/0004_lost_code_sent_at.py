@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0003_family_change_sensitive'),
+        ('families', '0003_family_changes_move_to_audit_trail'),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
-"""The card's history recorded before the one audit trail: health entries tagged
-(families/0003, issue 13 point 1), then moved into the trail with their date, author,
-values and health tag (families/0005, issue 13 point 10)."""
+"""The card's history recorded before the one audit trail moves into it with its date,
+author and values, tagged as health data where it is (families/0003: issue 13, points 1
+and 10)."""
 
 from datetime import UTC, datetime
 
@@ -11,9 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.families.factories import family_create
 
-BEFORE_TAGGING = "0002_document_uploaded_by_optional"
-TAGGED = "0004_lost_code_sent_at"
-MOVE = "0005_family_changes_move_to_audit_trail"
+BEFORE = "0002_document_uploaded_by_optional"
+MOVE = "0003_family_changes_move_to_audit_trail"
 AT = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 
 
@@ -36,9 +35,9 @@ def _entries(family) -> list[AuditEntry]:
 
 @pytest.mark.transactional
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_cards_history_is_tagged_then_moves_into_the_audit_trail():
+def test_the_cards_history_moves_into_the_audit_trail_tagged():
     family = family_create()
-    FamilyChange = _old_history(BEFORE_TAGGING)
+    FamilyChange = _old_history(BEFORE)
     change = FamilyChange.objects.create(
         family_id=family.pk,
         entity="enfant",
@@ -73,30 +72,3 @@ def test_the_cards_history_is_tagged_then_moves_into_the_audit_trail():
     name, health = (entry for entry in entries if entry.entity == "enfant")
     assert (name.entity_label, name.at, health.at) == ("Léa Martin", AT, AT)
     assert health.changes == {"allergies": ["", "Arachide"]}
-
-
-@pytest.mark.transactional
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_entry_already_tagged_keeps_its_tag_in_the_audit_trail():
-    """A row the services tagged (e.g. a justified absence's reason) whose content says
-    nothing of health: the flag itself travels into AuditEntry.sensitive."""
-    family = family_create()
-    FamilyChange = _old_history(TAGGED)
-    FamilyChange.objects.create(
-        family_id=family.pk,
-        entity="enfant",
-        entity_label="Léa Martin",
-        changes={"note": ["", "Suivi orthophonique"]},
-        sensitive=True,
-    )
-    FamilyChange.objects.create(
-        family_id=family.pk,
-        entity="enfant",
-        entity_label="Léa Martin",
-        changes={"birth_place": ["", "Épernay"]},
-    )
-    _move()
-    assert [(tuple(e.changes), e.sensitive) for e in _entries(family)] == [
-        (("note",), True),
-        (("birth_place",), False),
-    ]

@@ -64,7 +64,7 @@ def copy_to_audit_trail(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("families", "0004_lost_code_sent_at"),
+        ("families", "0002_document_uploaded_by_optional"),
         ("audit", "0001_audit_entry"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
