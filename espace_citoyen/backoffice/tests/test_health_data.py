@@ -116,7 +116,31 @@ def _seeds(family: Family) -> list[str]:
         *[f"{sheet}?onglet={tab}" for tab in tabs],
         *[f"/backoffice/justificatifs/{d.pk}/fichier/" for d in family.documents.all()],
         f"/backoffice/tarifs/quotients/{family.pk}/",
+        # Billing, online payments and allocation: their lists, the family's account and
+        # every accounting export (a GET form, so no link leads to them).
+        f"/backoffice/factures/familles/{family.pk}/",
+        "/backoffice/facturation/",
+        "/backoffice/factures/",
+        "/backoffice/impayes/",
+        "/backoffice/paiements-en-ligne/",
+        "/backoffice/attributions/",
+        *[
+            f"/backoffice/exports-comptables/?start=2026-01-01&end=2026-12-31&what={what}&fmt={fmt}"
+            for what in ("factures", "paiements")
+            for fmt in ("csv", "ods")
+        ],
     ]
+
+
+# The new apps' back-office pages each role's walk must reach (answered 200).
+REACHED = {
+    Role.REGIE: (
+        "/backoffice/factures/familles/",
+        "/backoffice/exports-comptables/?",
+        "/backoffice/paiements-en-ligne/",
+    ),
+    Role.PERISCOLAIRE: ("/backoffice/attributions/",),
+}
 
 
 def _walk(client: Client, seeds: list[str]) -> dict[str, str]:
@@ -153,6 +177,11 @@ def test_health_data_reaches_only_the_roles_caring_for_children():
             client = Client(raise_request_exception=False)
             client.force_login(User.objects.get(email=email))
             pages = _walk(client, _seeds(family))
+            for prefix in REACHED.get(role, ()):
+                assert any(url.startswith(prefix) and text for url, text in pages.items()), (
+                    role,
+                    prefix,
+                )
             found = {
                 url: (FAMILY_HEALTH if url.startswith(CONFIGURATION_PAGES) else HEALTH).findall(
                     text
