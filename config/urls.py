@@ -1,7 +1,7 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+
+from espace_citoyen.core.media import media_serve
 
 urlpatterns = [
     path("", include("espace_citoyen.portal.urls")),
@@ -17,7 +17,6 @@ urlpatterns = [
     path("carte-famille/prelevement/", include("espace_citoyen.sepa.urls")),
     path("backoffice/", include("espace_citoyen.backoffice.urls")),
     path("admin/", admin.site.urls),
+    # Public uploads (the commune's logo): raster images only, with safe headers.
+    path("media/<path:path>", media_serve, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -28,6 +28,7 @@ class SignupForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Adresse électronique"),
+        max_length=254,
         help_text=_(
             "Format attendu : nom@exemple.fr. Le lien pour choisir votre mot de passe "
             "y sera envoyé."
@@ -67,6 +68,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 class LoginForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Adresse électronique"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {

@@ -82,3 +82,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         """ "Madame Camille Martin", as letters and e-mails address people."""
         civility = self.get_civility_display() if self.civility else ""
         return " ".join(part for part in (civility, self.get_full_name()) if part)
+
+
+class RoleChange(models.Model):
+    """A role (group) given to or taken from an account: by whom, when. Written only by
+    `accounts.services.user_groups_set`, which also tells the other administrators."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="role_changes")
+    group = models.CharField(_("rôle"), max_length=150)
+    granted = models.BooleanField(_("donné"), help_text=_("Sinon, retiré."))
+    by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("changement de rôle")
+        verbose_name_plural = _("changements de rôle")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'+' if self.granted else '-'}{self.group}"

@@ -5,11 +5,16 @@ thing either way, and the mail says which case applies."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from espace_citoyen.accounts.models import User
+from espace_citoyen.accounts.models import RoleChange, User
+from espace_citoyen.accounts.roles import ROLE_LABELS, Role
+from espace_citoyen.accounts.signals import roles_changed
 from espace_citoyen.accounts.tokens import account_link_check, account_link_make
+from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
 
 
@@ -84,3 +89,66 @@ def user_profile_update(
     user.full_clean(exclude=["password"])
     user.save(update_fields=["civility", "last_name", "first_name", "phone"])
     return user
+
+
+def _group_label(name: str) -> str:
+    return str(ROLE_LABELS.get(name, name))
+
+
+@transaction.atomic
+def user_groups_set(*, user: User, groups, by: User) -> list[RoleChange]:
+    """Give `user` exactly `groups` (the agent roles): every role given or taken is
+    recorded, and the other administrators are told by e-mail. Nobody changes their own
+    roles (separation of duties: another administrator must do it)."""
+    if by.pk == user.pk:
+        raise ApplicationError(
+            _(
+                "Vous ne pouvez pas modifier vos propres rôles : demandez-le à un autre "
+                "administrateur."
+            ),
+            field="groups",
+        )
+    wanted = {group.pk: group for group in groups}
+    current = {group.pk: group for group in user.groups.all()}
+    added = [wanted[pk] for pk in wanted.keys() - current.keys()]
+    removed = [current[pk] for pk in current.keys() - wanted.keys()]
+    if not added and not removed:
+        return []
+    user.groups.add(*added)
+    user.groups.remove(*removed)
+    user._roles_cache = None
+    changes = [
+        RoleChange.objects.create(user=user, group=group.name, granted=True, by=by)
+        for group in sorted(added, key=lambda g: g.name)
+    ] + [
+        RoleChange.objects.create(user=user, group=group.name, granted=False, by=by)
+        for group in sorted(removed, key=lambda g: g.name)
+    ]
+    # The one audit trail records it too (audit.receivers, in this transaction).
+    roles_changed.send(
+        sender=User,
+        user=user,
+        by=by,
+        granted=[c.group for c in changes if c.granted],
+        removed=[c.group for c in changes if not c.granted],
+    )
+    administrators = (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=Role.ADMINISTRATEUR.value) | Q(is_superuser=True))
+        .exclude(pk=by.pk)
+        .distinct()
+    )
+    recipients = sorted({admin.email for admin in administrators if admin.email})
+    if recipients:
+        notify(
+            "accounts/mail/roles_changed",
+            to=recipients,
+            context={
+                "user": user,
+                "by": by,
+                "granted": [_group_label(c.group) for c in changes if c.granted],
+                "removed": [_group_label(c.group) for c in changes if not c.granted],
+                "at": timezone.localtime(),
+            },
+        )
+    return changes

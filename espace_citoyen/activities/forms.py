@@ -30,6 +30,7 @@ class DayField(forms.DateField):
 class EnrolmentForm(forms.Form):
     activity = forms.CharField(
         label=_("Activité"),
+        max_length=20,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez une activité.")},
     )

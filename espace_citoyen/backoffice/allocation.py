@@ -51,6 +51,7 @@ class AllocationForm(forms.Form):
     groups = forms.CharField(
         label=gettext_lazy("Groupes d'âge (facultatif)"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
             "Une ligne par groupe : « libellé ; âge minimum ; âge maximum ; places par jour "

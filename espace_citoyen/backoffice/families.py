@@ -3,7 +3,6 @@ letters, documents to check."""
 
 from django import forms as djforms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,43 +11,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from espace_citoyen.accounts.roles import Role, has_role
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.backoffice.access import agent_required, may_open
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.pdf import pdf_response, render_pdf
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
 from espace_citoyen.families import forms, selectors, services
-from espace_citoyen.families.abilities import agent_can_see_health, family_abilities
+from espace_citoyen.families.abilities import family_abilities
 from espace_citoyen.families.downloads import document_response
 from espace_citoyen.families.fields import FAMILY_ADDRESS_FIELDS, FAMILY_EMERGENCY_FIELDS
-from espace_citoyen.families.models import (
-    HEALTH_DOCUMENT_KINDS,
-    Document,
-    DocumentKind,
-    DocumentStatus,
-    Guardian,
-)
+from espace_citoyen.families.models import Guardian
 from espace_citoyen.families.rules import code_display
 
 SEEING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE, Role.REGIE)
-CHECKING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE)
-
-
-def _may_handle(user, document: Document) -> bool:
-    """Health documents for the roles caring for children; the others for the guichet."""
-    if document.kind in HEALTH_DOCUMENT_KINDS:
-        return agent_can_see_health(user)
-    return True
-
-
-def _checkable_kinds(user) -> set[str]:
-    kinds = set()
-    if has_role(user, Role.GUICHET):
-        kinds |= {kind for kind in DocumentKind.values if kind not in HEALTH_DOCUMENT_KINDS}
-    if agent_can_see_health(user):
-        kinds |= set(HEALTH_DOCUMENT_KINDS)
-    return kinds
+# Each role opens and checks the document kinds its work needs
+# (families.abilities.DOCUMENT_KINDS_BY_ROLE): the régie checks income documents.
+CHECKING = (Role.GUICHET, Role.SCOLAIRE, Role.PERISCOLAIRE, Role.REGIE)
 
 
 TABS = [
@@ -79,9 +58,10 @@ def family_search(request):
 @require_safe
 @agent_required(*SEEING)
 def family_sheet(request, pk: int):
-    family = selectors.family_sheet(pk)
-    if family is None:
+    sheet = selectors.family_sheet(pk, viewer=request.user)
+    if sheet is None:
         raise Http404
+    family = sheet.family
     tab = request.GET.get("onglet", "responsables")
     if tab not in dict(TABS):
         tab = "responsables"
@@ -92,11 +72,12 @@ def family_sheet(request, pk: int):
         "tab_label": dict(TABS)[tab],
         "tabs": TABS,
         "abilities": abilities,
-        "guardians": family.guardians.all(),
-        "children": family.children.all(),
-        "persons": family.authorised_persons.all(),
-        "documents": [d for d in family.documents.all() if _may_handle(request.user, d)],
-        "changes": selectors.family_history(family, viewer=request.user),
+        "guardians": sheet.guardians,
+        "children": sheet.children,
+        "sees_health": sheet.sees_health,
+        "persons": sheet.persons,
+        "documents": sheet.documents,
+        "changes": sheet.changes,
         "check_form": DocumentCheckForm(),
     }
     if tab == "demarches":
@@ -216,13 +197,7 @@ class DocumentCheckForm(djforms.Form):
 @require_safe
 @agent_required(*CHECKING)
 def documents_to_check(request):
-    documents = (
-        Document.objects.filter(
-            status=DocumentStatus.TO_CHECK, kind__in=_checkable_kinds(request.user)
-        )
-        .select_related("family", "child", "uploaded_by")
-        .order_by("created_at")
-    )
+    documents = selectors.documents_to_check(request.user)
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -234,11 +209,9 @@ def documents_to_check(request):
 @require_POST
 @agent_required(*CHECKING)
 def document_check(request, pk: int):
-    document = Document.objects.select_related("family").filter(pk=pk).first()
+    document = selectors.document_for_agent(pk, request.user)
     if document is None:
         raise Http404
-    if document.kind not in _checkable_kinds(request.user):
-        raise PermissionDenied
     form = DocumentCheckForm(request.POST)
     back = request.POST.get("next") or ""
     if form.is_valid():
@@ -264,11 +237,9 @@ def document_check(request, pk: int):
 @require_safe
 @agent_required(*SEEING)
 def document_file(request, pk: int):
-    document = Document.objects.filter(pk=pk).first()
+    document = selectors.document_for_agent(pk, request.user)
     if document is None:
         raise Http404
-    if not _may_handle(request.user, document):
-        raise PermissionDenied
     return document_response(document)
 
 

@@ -1,36 +1,45 @@
 """Spreadsheet exports for agents (school directors and teams live in spreadsheets):
 CSV with semicolons and a BOM, which French spreadsheet software opens right, or ODS."""
 
-import re
-
 import tablib
 from django.http import HttpResponse
 
-# A text cell that a spreadsheet opening a CSV file would run as a formula (CWE-1236):
-# « =HYPERLINK(…) », « @SUM(…) », « -2+3 »… but not a phone number « +33 6… ».
-_FORMULA_START = re.compile(r"[=@\t\r]|[+-](?![\d\s])")
+# Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection;
+# CWE-1236): « = + - @ », tab, carriage return (and line feed), their full-width forms
+# (« ＝ ＋ － ＠ », which some spreadsheets fold to ASCII) and their small forms.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")
+# Spaces a spreadsheet may skip before reading the first character.
+_SKIPPED = " \u00a0\u3000"
 
 
 def inert(value):
     """The cell as text a spreadsheet shows and never runs: a leading apostrophe before
-    what would start a formula (families type the names and addresses agents export)."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
+    every text that starts (after spaces) with what could start a formula, as OWASP
+    advises (families type the names and addresses agents export). Numbers, dates and
+    other typed values are left as they are."""
+    if isinstance(value, str):
+        first = value.lstrip(_SKIPPED)[:1] or value[:1]
+        if first in FORMULA_STARTS or value[:1] in FORMULA_STARTS:
+            return "'" + value
     return value
 
 
+def inert_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    """A copy of `dataset` with every cell, headers included, made inert."""
+    headers = [inert(header) for header in dataset.headers] if dataset.headers else None
+    return tablib.Dataset(*[[inert(cell) for cell in row] for row in dataset], headers=headers)
+
+
 def spreadsheet_response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    """`dataset` as a CSV (semicolons, UTF-8 with BOM, formulas made inert) or ODS (typed
-    cells: text stays text) download named `filename`.<fmt>."""
+    """`dataset` as a CSV (semicolons, UTF-8 with BOM) or ODS (typed cells) download
+    named `filename`.<fmt>; in both, no cell can run as a formula."""
+    safe = inert_dataset(dataset)
     if fmt == "ods":
         response = HttpResponse(
-            dataset.export("ods"), content_type="application/vnd.oasis.opendocument.spreadsheet"
+            safe.export("ods"), content_type="application/vnd.oasis.opendocument.spreadsheet"
         )
         extension = "ods"
     else:
-        safe = tablib.Dataset(
-            *[[inert(cell) for cell in row] for row in dataset], headers=dataset.headers
-        )
         response = HttpResponse(
             "\ufeff" + safe.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8"
         )

@@ -77,7 +77,7 @@ def demarche_submit(
     )
     demarche.full_clean()
     demarche.save()
-    by_agent = _is_agent(submitted_by)
+    by_agent = _as_agent(demarche, submitted_by)
     DemarcheEvent.objects.create(
         demarche=demarche,
         actor=submitted_by,
@@ -94,6 +94,34 @@ def _locked(demarche: Demarche) -> Demarche:
     return Demarche.objects.select_for_update().get(pk=demarche.pk)
 
 
+def is_own_demarche(demarche: Demarche, user) -> bool:
+    """True when `user` belongs to the démarche's owner (a guardian of the family, the
+    account itself): such a user never decides on it, even as an agent."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    model = ContentType.objects.get_for_id(demarche.owner_type_id).model_class()
+    own = owner_kind(model).for_user(user)
+    return own is not None and own.pk == demarche.owner_id
+
+
+def _as_agent(demarche: Demarche, user) -> bool:
+    """The user acts as an agent on this démarche: an agent, and not one of its owners
+    (on their own family's démarche, an agent is a parent like any other)."""
+    return _is_agent(user) and not is_own_demarche(demarche, user)
+
+
+def _check_not_own(demarche: Demarche, actor) -> None:
+    """Separation of duties, for every démarche type (those of other apps included): an
+    agent who is also a parent never instructs nor decides their own family's démarches."""
+    if _is_agent(actor) and is_own_demarche(demarche, actor):
+        raise ApplicationError(
+            _(
+                "Cette démarche concerne votre propre famille : vous ne pouvez pas la "
+                "traiter. Un ou une collègue doit s'en charger."
+            )
+        )
+
+
 def _move(
     demarche: Demarche,
     *,
@@ -101,8 +129,11 @@ def _move(
     actor: Actor,
     text: str = "",
     hook_name: str | None = None,
+    as_family: bool = False,
 ) -> Demarche:
     demarche = _locked(demarche)
+    if not as_family:
+        _check_not_own(demarche, actor)
     if not can_move(demarche.status, to):
         raise ApplicationError(
             _("Cette démarche est « %(status)s » : elle ne peut plus passer à « %(target)s ».")
@@ -114,7 +145,8 @@ def _move(
             hook(demarche=demarche, actor=actor)
     previous = demarche.status
     demarche.status = to
-    if to == Status.IN_PROGRESS and demarche.assigned_to_id is None and _is_agent(actor):
+    by_agent = not as_family and _is_agent(actor)
+    if to == Status.IN_PROGRESS and demarche.assigned_to_id is None and by_agent:
         demarche.assigned_to = actor
     if to in (Status.ACCEPTED, Status.REFUSED):
         demarche.decided_at = timezone.now()
@@ -123,7 +155,7 @@ def _move(
     DemarcheEvent.objects.create(
         demarche=demarche,
         actor=actor,
-        actor_is_agent=_is_agent(actor),
+        actor_is_agent=by_agent,
         kind=EventKind.STATUS,
         from_status=previous,
         to_status=to,
@@ -174,10 +206,16 @@ def demarche_refuse(*, demarche: Demarche, agent: User, reason: str) -> Demarche
 @transaction.atomic
 def demarche_cancel(*, demarche: Demarche, actor: Actor, reason: str = "") -> Demarche:
     """Cancel, by the family (when the type allows) or by an agent."""
-    if not _is_agent(actor) and not demarche_type(demarche.type).family_can_cancel:
+    as_family = not _as_agent(demarche, actor)
+    if as_family and not demarche_type(demarche.type).family_can_cancel:
         raise ApplicationError(_("Cette démarche ne peut pas être annulée en ligne."))
     return _move(
-        demarche, to=Status.CANCELLED, actor=actor, text=reason.strip(), hook_name="on_cancel"
+        demarche,
+        to=Status.CANCELLED,
+        actor=actor,
+        text=reason.strip(),
+        hook_name="on_cancel",
+        as_family=as_family,
     )
 
 
@@ -188,7 +226,7 @@ def demarche_message(*, demarche: Demarche, author, text: str, internal: bool = 
     text = text.strip()
     if not text:
         raise ApplicationError(_("Le message est vide."), field="text")
-    by_agent = _is_agent(author)
+    by_agent = _as_agent(demarche, author)
     if internal and not by_agent:
         raise ApplicationError(_("Seuls les agents peuvent écrire une note interne."))
     if not by_agent and not is_open(demarche.status):
@@ -234,12 +272,12 @@ def demarche_event_document(*, demarche: Demarche, actor: Actor, label: str) -> 
     event = DemarcheEvent.objects.create(
         demarche=demarche,
         actor=actor,
-        actor_is_agent=_is_agent(actor),
+        actor_is_agent=_as_agent(demarche, actor),
         kind=EventKind.DOCUMENT,
         text=label,
         visible_to_family=True,
     )
-    if not _is_agent(actor):
+    if not event.actor_is_agent:
         _family_answered(demarche, actor=actor)
     return event
 
@@ -255,6 +293,7 @@ def _family_answered(demarche: Demarche, *, actor: Actor) -> None:
         to=Status.IN_PROGRESS,
         actor=actor,
         text=_("La famille a répondu à la demande de pièces."),
+        as_family=True,
     )
     if demarche.assigned_to_id and demarche.assigned_to.email:
         notify(

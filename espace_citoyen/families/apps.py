@@ -101,5 +101,8 @@ class FamiliesConfig(AppConfig):
             Screen(Role.SCOLAIRE, "Rechercher une famille", "backoffice:family_search"),
             Screen(Role.PERISCOLAIRE, "Rechercher une famille", "backoffice:family_search"),
             Screen(Role.REGIE, "Rechercher une famille", "backoffice:family_search"),
+            Screen(
+                Role.REGIE, "Justificatifs de revenus à vérifier", "backoffice:documents_to_check"
+            ),
         ]:
             screen_register(screen)

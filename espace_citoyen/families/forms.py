@@ -300,6 +300,7 @@ class LostCodeForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Votre adresse électronique"),
+        max_length=254,
         help_text=_("Celle que vous avez donnée à la mairie."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

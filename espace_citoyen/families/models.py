@@ -368,6 +368,10 @@ class LostCodeRequest(models.Model):
     matched_guardian = models.ForeignKey(
         Guardian, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the details matched a guardian whose e-mail is the account's, the code went at
+    # once; the démarche is filed all the same (the requester cannot tell the two cases
+    # apart) and closes when the account is linked.
+    code_sent_at = models.DateTimeField(_("code envoyé automatiquement le"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -2,8 +2,12 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import date, datetime, timedelta
+
+from espace_citoyen.core.text import fold
+from espace_citoyen.families import fields
 
 # Crockford's base 32: no I, L, O, U, so nothing is read twice differently.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -55,6 +59,18 @@ def diff(before: dict, after: dict) -> dict[str, list]:
     return changes
 
 
+# A child's health fields: only the family and the roles caring for the children see them,
+# or any record of their change.
+CHILD_HEALTH_FIELDS = frozenset(fields.CHILD_HEALTH_FIELDS)
+
+
+def split_health(changes: dict) -> tuple[dict, dict]:
+    """(the changes of other fields, the changes of health fields)."""
+    health = {key: value for key, value in changes.items() if key in CHILD_HEALTH_FIELDS}
+    other = {key: value for key, value in changes.items() if key not in CHILD_HEALTH_FIELDS}
+    return other, health
+
+
 def age_on(birth_date: date, day: date) -> int:
     """Age in whole years on `day`."""
     years = day.year - birth_date.year
@@ -81,6 +97,15 @@ ALLOWED_TYPES = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
 }
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def document_filename(*, kind_label: str, content_type: str, number: int) -> str:
+    """The name a downloaded document gets: its kind and number, and the extension of its
+    detected type (« certificat-medical-42.pdf »); never the name it was uploaded with,
+    which may hold anything (a path, a script's name, a child's diagnosis)."""
+    stem = "-".join(re.findall(r"[a-z0-9]+", fold(kind_label))) or "document"
+    return f"{stem[:60]}-{number}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 def family_number(sequence: int) -> str:

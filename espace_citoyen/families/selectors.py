@@ -1,18 +1,22 @@
 """Reads of the family card. Each runs a fixed number of queries, whatever the family's
 size (prefetches, never a query per child)."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Prefetch, Q
 
 from espace_citoyen.accounts.models import User
 from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.audit.selectors import audit_for_scope
 from espace_citoyen.core.text import fold, words
-from espace_citoyen.families.abilities import agent_can_see_health
+from espace_citoyen.families.abilities import agent_can_see_health, document_kinds_for
 from espace_citoyen.families.models import (
     ActivationCode,
     AddressChange,
     Child,
     Document,
+    DocumentStatus,
     Family,
     FamilyDraft,
     Guardian,
@@ -60,19 +64,133 @@ def family_get(pk: int) -> Family | None:
     )
 
 
-def family_sheet(pk: int) -> Family | None:
-    """Everything the agents' family sheet shows, in a fixed number of queries."""
-    return (
+@dataclass(frozen=True)
+class ChildHealth:
+    """A child's health, for the family and the roles caring for the children only."""
+
+    diet_label: str
+    allergies: str
+    has_pai: bool
+    disability_situation: bool
+    doctor: str
+    vaccinations_up_to_date: bool
+    vaccinations_date: date | None
+
+
+@dataclass(frozen=True)
+class SheetChild:
+    """A child as an agent's family sheet shows it: `health` is None for the roles that
+    must not see it (the fields are not even read from the database)."""
+
+    pk: int
+    full_name: str
+    sex: str
+    birth_date: date
+    birth_place: str
+    image_rights: bool
+    may_leave_alone: bool
+    emergency_care: bool
+    outings: bool
+    health: ChildHealth | None
+
+
+@dataclass(frozen=True)
+class FamilySheet:
+    family: Family
+    guardians: list[Guardian]
+    children: list[SheetChild]
+    persons: list
+    documents: list[Document]
+    changes: list[AuditEntry]
+    sees_health: bool
+
+
+_CHILD_VISIBLE_FIELDS = (
+    "id",
+    "family_id",
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "image_rights",
+    "may_leave_alone",
+    "emergency_care",
+    "outings",
+)
+
+
+def _sheet_child(child: Child, *, health: bool) -> SheetChild:
+    return SheetChild(
+        pk=child.pk,
+        full_name=child.full_name,
+        sex=child.sex,
+        birth_date=child.birth_date,
+        birth_place=child.birth_place,
+        image_rights=child.image_rights,
+        may_leave_alone=child.may_leave_alone,
+        emergency_care=child.emergency_care,
+        outings=child.outings,
+        health=ChildHealth(
+            diet_label=str(child.get_diet_display()),
+            allergies=child.allergies,
+            has_pai=child.has_pai,
+            disability_situation=child.disability_situation,
+            doctor=child.doctor,
+            vaccinations_up_to_date=child.vaccinations_up_to_date,
+            vaccinations_date=child.vaccinations_date,
+        )
+        if health
+        else None,
+    )
+
+
+def family_sheet(pk: int, *, viewer: User) -> FamilySheet | None:
+    """Everything the agents' family sheet shows to `viewer`, in a fixed number of
+    queries: only the document kinds their roles may open, and health data (fields,
+    history entries) only for the roles caring for the children."""
+    sees_health = agent_can_see_health(viewer)
+    children = Child.objects.all() if sees_health else Child.objects.only(*_CHILD_VISIBLE_FIELDS)
+    documents = Document.objects.filter(kind__in=document_kinds_for(viewer)).select_related(
+        "child", "uploaded_by", "checked_by"
+    )
+    family = (
         Family.objects.filter(pk=pk)
         .prefetch_related(
             Prefetch("guardians", queryset=Guardian.objects.select_related("user")),
-            "children",
+            Prefetch("children", queryset=children),
             "authorised_persons",
-            Prefetch(
-                "documents",
-                queryset=Document.objects.select_related("child", "uploaded_by", "checked_by"),
-            ),
+            Prefetch("documents", queryset=documents),
         )
+        .first()
+    )
+    if family is None:
+        return None
+    return FamilySheet(
+        family=family,
+        guardians=list(family.guardians.all()),
+        children=[_sheet_child(c, health=sees_health) for c in family.children.all()],
+        persons=list(family.authorised_persons.all()),
+        documents=list(family.documents.all()),
+        changes=list(audit_for_scope(family, with_sensitive=sees_health)),
+        sees_health=sees_health,
+    )
+
+
+def documents_to_check(viewer: User):
+    """Documents waiting for a check, of the kinds the viewer's roles may open."""
+    return (
+        Document.objects.filter(status=DocumentStatus.TO_CHECK, kind__in=document_kinds_for(viewer))
+        .select_related("family", "child", "uploaded_by")
+        .order_by("created_at")
+    )
+
+
+def document_for_agent(pk: int, viewer: User) -> Document | None:
+    """A document the viewer's roles may open; None otherwise (its existence is not told)."""
+    return (
+        Document.objects.filter(pk=pk, kind__in=document_kinds_for(viewer))
+        .select_related("family")
         .first()
     )
 
@@ -151,9 +269,3 @@ def family_changes(family: Family, *, limit: int = 20) -> list[AuditEntry]:
     """The latest changes to the card, for the family's own page (health included: it
     is their data)."""
     return list(audit_for_scope(family, with_sensitive=True)[:limit])
-
-
-def family_history(family: Family, *, viewer: User) -> list[AuditEntry]:
-    """The card's trail on the agents' family sheet: health entries only for the roles
-    caring for the children."""
-    return list(audit_for_scope(family, with_sensitive=agent_can_see_health(viewer)))

@@ -9,6 +9,6 @@ def portal(request) -> dict:
     return {
         "commune": commune_get(),
         "search_query": request.GET.get("q", "")[:100],
-        "demo_mailbox": settings.DEMO_MAILBOX,
+        "demo_mailbox": settings.DEBUG and settings.DEMO_MAILBOX,
         "is_agent": is_agent(request.user) if hasattr(request, "user") else False,
     }

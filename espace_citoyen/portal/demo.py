@@ -66,9 +66,9 @@ CITIZEN = ("camille.martin@example.org", "Martin", "Camille")
 def load() -> list[tuple[str, str]]:
     """Create or refresh the demo commune and its people; returns (login, what) pairs."""
     commune, _created = Commune.objects.update_or_create(pk=1, defaults=COMMUNE)
-    if not commune.logo:
-        with open(Path(__file__).parent / "demo" / "logo.svg", "rb") as logo:
-            commune.logo.save("saint-exemple.svg", File(logo), save=True)
+    if not commune.logo or not commune.logo.name.endswith(".png"):
+        with open(Path(__file__).parent / "demo" / "logo.png", "rb") as logo:
+            commune.logo.save("saint-exemple.png", File(logo), save=True)
 
     _accessibility_audit()
 

@@ -7,6 +7,7 @@ from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from espace_citoyen.core.media import raster_type
 from espace_citoyen.portal.rules import contrast_ratio
 
 # The commune read by every page is cached (portal.selectors.commune_get); saving clears it.
@@ -14,7 +15,26 @@ COMMUNE_CACHE_KEY = "portal:commune"
 # The published catalogue, likewise (portal.selectors.catalogue_published).
 CATALOGUE_CACHE_KEY = "portal:catalogue"
 
+LOGO_MAX_BYTES = 1024 * 1024
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #1f4e79."))
+
+
+def raster_logo(file) -> None:
+    """A PNG or JPEG image by its content, 1 MB at most: an SVG (or anything else) could
+    run scripts from the site's own origin."""
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("Le logo doit peser 1 Mo au plus."))
+    file.seek(0)
+    head = file.read(512)
+    file.seek(0)
+    if raster_type(head) is None:
+        raise ValidationError(
+            _(
+                "Le logo doit être une image PNG ou JPEG (son contenu a été vérifié) ; "
+                "les images SVG ne sont pas acceptées."
+            )
+        )
 
 
 class AccessibilityStatus(models.TextChoices):
@@ -31,8 +51,8 @@ class Commune(models.Model):
         _("logo"),
         upload_to="commune/",
         blank=True,
-        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg"])],
-        help_text=_("SVG, PNG ou JPEG, affiché en 48 × 48 pixels."),
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), raster_logo],
+        help_text=_("PNG ou JPEG, 1 Mo au plus, affiché en 48 × 48 pixels."),
     )
     primary_colour = models.CharField(
         _("couleur principale"),

@@ -92,8 +92,14 @@ def theme(request):
     return response
 
 
+def demo_mailbox_on() -> bool:
+    """The demo mailbox exists only in a local demo: DEBUG on and no SMTP server. With
+    DEBUG off it answers 404 whatever else is set (it shows everyone's mail)."""
+    return bool(settings.DEBUG and settings.DEMO_MAILBOX)
+
+
 def _demo_mailbox_enabled() -> None:
-    if not settings.DEMO_MAILBOX:
+    if not demo_mailbox_on():
         raise Http404
 
 

@@ -46,6 +46,15 @@ def test_mail_is_kept_in_the_demo_mailbox_in_debug_without_email_host():
     )
 
 
+def test_no_demo_mailbox_with_debug_off():
+    """Production settings (DEBUG off, no SMTP server named) never keep mail in the demo
+    mailbox, whose page shows everyone's mail."""
+    assert _settings_value("DEMO_MAILBOX", DEBUG="0") == "False"
+    assert (
+        _settings_value("EMAIL_BACKEND", DEBUG="0") != "espace_citoyen.core.mailbox.MailboxBackend"
+    )
+
+
 def test_production_settings_name_a_database_queue():
     backend = _settings_value("TASKS['default']['BACKEND']", DEBUG="1", TASK_BACKEND="database")
     assert backend == "django_tasks_db.DatabaseBackend"

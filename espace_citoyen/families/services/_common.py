@@ -13,8 +13,10 @@ from espace_citoyen.audit.services import audit_record
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.text import fold
 from espace_citoyen.families import rules
-from espace_citoyen.families.fields import CHILD_HEALTH_FIELDS
 from espace_citoyen.families.models import Child, Family, Guardian, Throttle
+
+# The démarche type of a lost activation code (its request and closing live in two topics).
+DEMARCHE_LOST_CODE = "carte_famille_code_perdu"
 
 
 def _snapshot(instance, fields: list[str]) -> dict:
@@ -44,8 +46,7 @@ def _record(
     changes = audit_rules.diff(before, after)
     if not changes and action == "modification":
         return None
-    health = {key: value for key, value in changes.items() if key in CHILD_HEALTH_FIELDS}
-    other = {key: value for key, value in changes.items() if key not in CHILD_HEALTH_FIELDS}
+    other, health = rules.split_health(changes)
     if sensitive or not health:
         parts = [(changes, sensitive)]
     elif other or action != "modification":

@@ -10,9 +10,13 @@ from django.utils.translation import gettext as _
 from espace_citoyen.accounts.actors import Actor
 from espace_citoyen.accounts.models import User
 from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.demarches import services as demarches
+from espace_citoyen.demarches.models import Demarche
+from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families import rules
 from espace_citoyen.families.models import ActivationCode, Family, Guardian, Throttle
 from espace_citoyen.families.services._common import (
+    DEMARCHE_LOST_CODE,
     _record,
     _throttle_get,
     family_refresh_search_text,
@@ -169,4 +173,13 @@ def _activation_link(*, user: User, code: str) -> Family:
         after={"compte": user.email},
         action="liaison du compte",
     )
+    # The account's lost-code requests are answered: the card is linked.
+    for demarche in Demarche.objects.filter(
+        type=DEMARCHE_LOST_CODE, lost_code__user=user, status__in=OPEN_STATUSES
+    ):
+        demarches.demarche_accept(
+            demarche=demarche,
+            agent=None,
+            message=_("Votre compte est relié à votre carte famille."),
+        )
     return guardian.family

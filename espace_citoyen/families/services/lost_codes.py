@@ -1,4 +1,5 @@
-"""Lost activation code (path 3): e-mailed at once, or a démarche for the guichet."""
+"""Lost activation code (path 3): a démarche in the requester's history in every case;
+the code e-mailed at once when the details match, else sent by the guichet."""
 
 from datetime import date, timedelta
 
@@ -16,10 +17,10 @@ from espace_citoyen.demarches import services as demarches
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families import rules
 from espace_citoyen.families.models import Guardian, LostCodeRequest
-from espace_citoyen.families.services._common import _throttle_get
+from espace_citoyen.families.services._common import DEMARCHE_LOST_CODE, _throttle_get
 from espace_citoyen.families.services.activation_codes import activation_code_issue
 
-DEMARCHE_LOST_CODE = "carte_famille_code_perdu"
+__all__ = ["DEMARCHE_LOST_CODE", "lost_code_request", "lost_code_resolve"]
 
 
 LOST_CODE_LIMIT = 3
@@ -49,9 +50,11 @@ def lost_code_request(
     child_birth_date: date,
     email: str,
 ) -> None:
-    """Path 3: if the details match a guardian whose e-mail on file is the account's, a
-    new code is e-mailed at once; otherwise a démarche goes to the guichet's queue.
-    The caller shows the same answer in both cases."""
+    """Path 3: a démarche goes to the guichet's queue and to the requester's history,
+    whether the details match or not, so that nothing on the requester's side tells the
+    two cases apart. If they match a guardian whose e-mail on file is the account's, a
+    new code is also e-mailed at once (to that address, which the requester then owns),
+    and the démarche closes when the account is linked."""
     throttle = _throttle_get(user, "code_perdu", window=LOST_CODE_WINDOW)
     if throttle.count >= LOST_CODE_LIMIT:
         raise ApplicationError(
@@ -85,11 +88,13 @@ def lost_code_request(
         for guardian in same_person
         if guardian.email.lower() == account_email and email.strip().lower() == account_email
     ]
+    code_sent_at = None
     if len(exact) == 1:
         guardian = exact[0]
         code, record = activation_code_issue(guardian=guardian, created_by=None)
         _mail_code(guardian=guardian, code=code, to=user.email, expires_at=record.expires_at)
-        return
+        code_sent_at = timezone.now()
+        same_person = exact
     demarche = demarches.demarche_submit(
         type_key=DEMARCHE_LOST_CODE,
         owner=user,
@@ -105,6 +110,7 @@ def lost_code_request(
         child_birth_date=child_birth_date,
         email=email.strip(),
         matched_guardian=same_person[0] if len(same_person) == 1 else None,
+        code_sent_at=code_sent_at,
     )
 
 

@@ -42,17 +42,54 @@ SAME_ANSWER = "Si les informations saisies correspondent à une carte famille"
 def test_matching_details_email_a_new_code_at_once(
     client, durand, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Details matching a guardian whose e-mail is the account's: a code is e-mailed."""
+    """Details matching a guardian whose e-mail is the account's: a code is e-mailed at
+    once; the démarche is filed all the same, and closes when the account is linked."""
     user = UserFactory(email="lea.durand@example.org")
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         page = page_text(_ask(client))
     assert SAME_ANSWER in page
-    assert len(mailoutbox) == 1
-    code = re.search(r"Code d'activation : (\S+)", mailoutbox[0].body).group(1)
-    family = services.activation_code_redeem(user=user, typed=code)
+    code_mail = next(m for m in mailoutbox if "Code d'activation :" in m.body)
+    code = re.search(r"Code d'activation : (\S+)", code_mail.body).group(1)
+    demarche = Demarche.objects.get(type="carte_famille_code_perdu")
+    assert demarche.status == "deposee" and demarche.lost_code.code_sent_at
+    with django_capture_on_commit_callbacks(execute=True):
+        family = services.activation_code_redeem(user=user, typed=code)
     assert family == durand.family
-    assert not Demarche.objects.exists()
+    demarche.refresh_from_db()
+    assert demarche.status == "acceptee"
+
+
+def _requester_side(client, user, **changes) -> tuple[str, str, str]:
+    """What a requester sees: the answer page, their history, the démarche's page (its
+    reference and dates removed)."""
+    client.force_login(user)
+    answer = page_text(_ask(client, **changes))
+    history = page_text(client.get(reverse("demarches:history")))
+    demarche = Demarche.objects.get(lost_code__user=user)
+    detail = page_text(client.get(reverse("demarches:detail", args=[demarche.reference])))
+
+    def clean(text: str) -> str:
+        text = text.replace(demarche.reference, "REF").replace(user.email, "EMAIL")
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+        text = re.sub(r'datetime="[^"]+"', "", text)
+        return re.sub(r"\d{2}/\d{2}/\d{4}( à)? ?\d{0,2}[:h]?\d{0,2}", "DATE", text)
+
+    return clean(answer), clean(history), clean(detail)
+
+
+def test_a_match_and_a_non_match_look_the_same_to_the_requester(client, durand):
+    """Same answer, same history, same démarche page: nothing tells the requester
+    whether the details matched a family (the code e-mail goes only to the address on
+    file, which a matching requester already owns)."""
+    matching = UserFactory(email="lea.durand@example.org", first_name="Léa", last_name="Durand")
+    other = UserFactory(email="autre@example.org", first_name="Léa", last_name="Durand")
+    seen_by_match = _requester_side(client, matching)
+    seen_by_other = _requester_side(client, other, email="autre@example.org")
+    assert Demarche.objects.get(lost_code__user=matching).lost_code.code_sent_at
+    assert not Demarche.objects.get(lost_code__user=other).lost_code.code_sent_at
+    for mine, theirs in zip(seen_by_match, seen_by_other, strict=True):
+        assert mine.splitlines() == theirs.splitlines()
 
 
 def test_other_details_go_to_the_guichet_with_the_same_answer(

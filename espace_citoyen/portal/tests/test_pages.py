@@ -56,7 +56,21 @@ def test_demo_mailbox_is_off_outside_demo(client):
     assert client.get(reverse("portal:demo_mailbox")).status_code == 404
 
 
-@override_settings(DEMO_MAILBOX=True, EMAIL_BACKEND="espace_citoyen.core.mailbox.MailboxBackend")
+@override_settings(
+    DEBUG=False, DEMO_MAILBOX=True, EMAIL_BACKEND="espace_citoyen.core.mailbox.MailboxBackend"
+)
+def test_demo_mailbox_is_unreachable_with_debug_off_whatever_else_is_set(client):
+    """Everyone's mail would be readable there: with DEBUG off, no page, no banner."""
+    DemoMail.objects.create(from_email="a@example.org", to="b@example.org", subject="S", body="B")
+    mail = DemoMail.objects.get()
+    assert client.get(reverse("portal:demo_mailbox")).status_code == 404
+    assert client.get(reverse("portal:demo_mail", args=[mail.pk])).status_code == 404
+    assert "boîte de réception de démonstration" not in page_text(client.get("/"))
+
+
+@override_settings(
+    DEBUG=True, DEMO_MAILBOX=True, EMAIL_BACKEND="espace_citoyen.core.mailbox.MailboxBackend"
+)
 def test_demo_mailbox_keeps_mail_readable(client, django_capture_on_commit_callbacks):
     """In the demo, sign-up mail is kept and readable from the banner's mailbox page."""
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,7 +89,9 @@ def test_demo_mailbox_keeps_mail_readable(client, django_capture_on_commit_callb
     mail = DemoMail.objects.get()
     listing = client.get(reverse("portal:demo_mailbox")).content.decode()
     assert "jean.demo@example.org" in listing
+    assert "Ceci est une démonstration" in listing
     detail = client.get(reverse("portal:demo_mail", args=[mail.pk])).content.decode()
+    assert "Démonstration : ce courriel n'est pas parti" in detail
     assert '<a href="http://127.0.0.1:8000/compte/mot-de-passe/choisir/' in detail
 
 

@@ -170,7 +170,7 @@ def test_list_query_budget(count, client, agent, year, schools, django_assert_nu
 
 def test_list_csv_never_holds_a_formula(client, agent, year, schools):
     """A name typed as a formula reaches the director's spreadsheet as plain text (a
-    leading apostrophe); phone numbers in international form stay as they are."""
+    leading apostrophe), as does every cell starting with « + » or « - » (OWASP)."""
     scolaire = agent(Role.SCOLAIRE)
     parent = UserFactory()
     family = family_create(user=parent, children=0)
@@ -190,4 +190,4 @@ def test_list_csv_never_holds_a_formula(client, agent, year, schools):
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0]["Prénom"] == '\'=HYPERLINK("http://example.com";"Voir")'
     assert rows[0]["Nom"] == "'@SUM(1+1)"
-    assert rows[0]["Téléphone 2"] == "+33 6 00 00 00 02"
+    assert rows[0]["Téléphone 2"] == "'+33 6 00 00 00 02"
