@@ -111,7 +111,16 @@ class Catalogue:
             computed = pricing_rules.unit_price(
                 rule, qf, resident=resident, pai=pai, unbooked=unbooked
             )
-            price = self._prices[key] = rules.LinePrice(computed.amount, computed.explanation)
+            explanation = computed.explanation
+            if pai and rule.pai_price is not None:
+                explanation = rules.special_price_explanation(
+                    base=pricing_rules.round_cents(rule.pai_price),
+                    surcharge=pricing_rules.round_cents(rule.unbooked_surcharge)
+                    if unbooked and rule.unbooked_surcharge
+                    else None,
+                    money=pricing_rules.money,
+                )
+            price = self._prices[key] = rules.LinePrice(computed.amount, explanation)
         return price
 
 

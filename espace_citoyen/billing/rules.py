@@ -117,6 +117,18 @@ def build_lines(
     )
 
 
+def special_price_explanation(
+    *, base: Decimal, surcharge: Decimal | None, money: Callable[[Decimal], str]
+) -> str:
+    """The explanation printed on an invoice line for a child on a PAI (the grid's PAI
+    price): neutral wording, since an invoice goes to the payer, the régie, the accounting
+    exports and the treasury, none of whom may learn a child's health plan or diet."""
+    text = f"Tarif particulier → {money(base)}"
+    if surcharge:
+        text += f" ; présence sans réservation : + {money(surcharge)} = {money(base + surcharge)}"
+    return text
+
+
 def total_of(amounts: Iterable[Decimal]) -> Decimal:
     return sum((cents(amount) for amount in amounts), ZERO)
 
