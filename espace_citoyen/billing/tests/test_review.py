@@ -79,3 +79,55 @@ def test_search_with_a_nul_byte_answers(regie_client, regie, url):
     assert regie_client.get(url, {"q": "FAC\x00-2026"}).status_code == 400  # the project's guard
     response = regie_client.get(url, {"q": "FAC-2026", "mois": "99999-13"})
     assert response.status_code == 200
+
+
+@pytest.fixture
+def billed(children, canteen, clerk):
+    for day in (2, 3, 5):
+        booking_make(children[0], canteen, date(2026, 11, day), present=True)
+    _run(clerk)
+    return Invoice.objects.get()
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("-3", "Le montant doit être supérieur à zéro."),
+        ("0", "Le montant doit être supérieur à zéro."),
+        ("99999999999", "pas plus de 9 chiffres"),
+        ("1e400", "pas plus de 9 chiffres"),
+        ("NaN", "Indiquez un montant en euros"),
+        ("12,505", "au centime près"),
+        ("", "Ce champ est obligatoire."),
+    ],
+)
+def test_desk_payment_bad_amounts_are_polite(regie_client, billed, amount, message):
+    url = f"/backoffice/factures/{billed.pk}/encaisser/"
+    response = regie_client.post(
+        url, {"amount": amount, "method": "especes", "received_on": "2026-12-10"}
+    )
+    assert response.status_code == 400
+    assert message in page_text(response)
+    billed.refresh_from_db()
+    assert billed.amount_paid == 0
+
+
+def test_desk_payment_with_a_comma_is_exact(regie_client, billed):
+    url = f"/backoffice/factures/{billed.pk}/encaisser/"
+    regie_client.post(url, {"amount": "2,5", "method": "especes", "received_on": "2026-12-10"})
+    billed.refresh_from_db()
+    assert billed.amount_paid == Decimal("2.50")
+    assert billed.amount_due == billed.total - Decimal("2.50")
+
+
+def test_the_guichet_never_opens_the_regie_screens(agent_client, billed):
+    guichet = agent_client(Role.GUICHET)
+    for url in (
+        "/backoffice/facturation/",
+        "/backoffice/factures/",
+        f"/backoffice/factures/{billed.pk}/",
+        f"/backoffice/factures/{billed.pk}/pdf/",
+        "/backoffice/impayes/",
+        "/backoffice/exports-comptables/",
+    ):
+        assert guichet.get(url).status_code == 403, url
