@@ -198,13 +198,15 @@ SELECT b.family_id, b.child_id, b.activity_id, 1, a.present, a.justified, {days_
 FROM activities_booking b
 LEFT JOIN activities_attendance a
   ON a.activity_id = b.activity_id AND a.date = b.date AND a.child_id = b.child_id
+  AND a.activity_id {activities} AND a.date BETWEEN %s AND %s
 WHERE b.child_id {children} AND b.status = %s AND b.date BETWEEN %s AND %s
 GROUP BY b.family_id, b.child_id, b.activity_id, a.present, a.justified
 UNION ALL
 SELECT c.family_id, a.child_id, a.activity_id, 0, a.present, a.justified, {days_a}
 FROM activities_attendance a
 JOIN families_child c ON c.id = a.child_id
-WHERE a.child_id {children} AND a.present AND a.date BETWEEN %s AND %s
+WHERE a.activity_id {activities} AND a.date BETWEEN %s AND %s AND a.child_id {children}
+  AND a.present
   AND NOT EXISTS (
     SELECT 1 FROM activities_booking x
     WHERE x.child_id = a.child_id AND x.activity_id = a.activity_id AND x.date = a.date
@@ -214,21 +216,42 @@ GROUP BY c.family_id, a.child_id, a.activity_id, a.present, a.justified
 """
 
 
-def _unit_groups(child_ids: list[int], start: date, end: date) -> list[tuple]:
-    """(family, child, activity, booked, present, justified, days) of the chunk's
-    children in the month, from one grouped statement."""
-    if not child_ids:
-        return []
+def _in(values: list[int]) -> tuple[str, list]:
     if connection.vendor == "postgresql":
-        children, child_params = "= ANY(%s)", [child_ids]
+        return "= ANY(%s)", [values]
+    return "IN (" + ", ".join(["%s"] * len(values)) + ")", values
+
+
+def _unit_groups(
+    child_ids: list[int], activity_ids: list[int], start: date, end: date
+) -> list[tuple]:
+    """(family, child, activity, booked, present, justified, days) of the chunk's
+    children in the month, from one grouped statement. The register is read by activity
+    and date (its unique index), like the bookings by child and date (theirs)."""
+    if not child_ids or not activity_ids:
+        return []
+    children, child_params = _in(child_ids)
+    activities, activity_params = _in(activity_ids)
+    if connection.vendor == "postgresql":
         days_b, days_a = "array_agg(b.date)", "array_agg(a.date)"
     else:
-        children = "IN (" + ", ".join(["%s"] * len(child_ids)) + ")"
-        child_params = child_ids
         days_b, days_a = "group_concat(b.date)", "group_concat(a.date)"
-    sql = UNITS_SQL.format(children=children, days_b=days_b, days_a=days_a)
+    sql = UNITS_SQL.format(children=children, activities=activities, days_b=days_b, days_a=days_a)
     confirmed = BookingStatus.CONFIRMED.value
-    params = [*child_params, confirmed, start, end, *child_params, start, end, confirmed]
+    params = [
+        *activity_params,
+        start,
+        end,
+        *child_params,
+        confirmed,
+        start,
+        end,
+        *activity_params,
+        start,
+        end,
+        *child_params,
+        confirmed,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -305,7 +328,7 @@ def drafts_for(
     # (child, activity, kind, days) by family, what is already billed taken out.
     units: dict[int, list[tuple[int, int, str, list[date]]]] = defaultdict(list)
     for family_id, child_id, activity_id, booked, present, justified, days in _unit_groups(
-        list(children), start, end
+        list(children), sorted(catalogue.activities), start, end
     ):
         if not booked and child_id not in children:
             continue
