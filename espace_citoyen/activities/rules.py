@@ -250,19 +250,20 @@ def certificate_in_time(*, absent_on: date, received_at: datetime, delay_hours: 
 
 # --- a day as the parent sees it -------------------------------------------------------------
 
-BOOKED, WAITLISTED, FREE, FULL, CLOSED, LOCKED = (
+BOOKED, WAITLISTED, FREE, FULL, CLOSED, LOCKED, ON_REQUEST = (
     "booked",
     "waitlisted",
     "free",
     "full",
     "closed",
     "locked",
+    "on_request",
 )
 
 
 @dataclass(frozen=True)
 class DayState:
-    code: str  # booked, waitlisted, free, full, closed, locked
+    code: str  # booked, waitlisted, free, full, closed, locked, on_request
     label: str
     reason: str = ""
     action: str = ""  # "add", "cancel" or ""

@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from espace_citoyen.activities import rules
+from espace_citoyen.activities import registry, rules
 from espace_citoyen.activities.models import (
     Activity,
     ActivityDay,
@@ -230,6 +230,8 @@ class CalendarCell:
     day: date
     state: rules.DayState
     week_start: date
+    # Set when another app keeps the day from first-come booking (activities.registry).
+    notice: registry.DayNotice | None = None
 
 
 @dataclass
@@ -293,6 +295,7 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
             activity_id__in=activity_ids, last_day__gte=first, first_day__lte=last
         )
     )
+    notices = registry.day_notices(activities, first, last)
     now = now_local()
     calendars = {activity.pk: calendar_for(activity, exceptions) for activity in activities}
     rows = []
@@ -321,9 +324,17 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
                 free_places=free,
                 by_week=activity.unit == Unit.WEEK,
             )
+            notice = notices.get((activity.pk, day))
+            if notice is not None and state.code in (rules.FREE, rules.FULL):
+                # Not booked first come: the server would refuse, the page says where to ask.
+                state = rules.DayState(rules.ON_REQUEST, notice.label, notice.reason)
+            else:
+                notice = None
             monday, _sunday = rules.week_of(day)
             row.cells.append(
-                CalendarCell(activity=activity, day=day, state=state, week_start=monday)
+                CalendarCell(
+                    activity=activity, day=day, state=state, week_start=monday, notice=notice
+                )
             )
             if activity.kind == ActivityKind.HOLIDAYS and closed is None:
                 week = weeks.setdefault(
@@ -345,7 +356,11 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
         if week["bookable"]:
             week_offers.append(week)
     open_at = next(
-        (index for index, row in enumerate(rows) if any(c.state.action for c in row.cells)),
+        (
+            index
+            for index, row in enumerate(rows)
+            if any(c.state.action or c.notice for c in row.cells)
+        ),
         None,
     )
     first_open = rows[open_at].day if open_at is not None else None
