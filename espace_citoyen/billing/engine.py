@@ -5,11 +5,13 @@ invoice drafts with the domain rules. Shared by the preview and the run; writes 
 Families are read in chunks with a fixed number of queries per chunk, so memory stays
 flat in the number of families and the run's speed does not depend on their size."""
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -73,6 +75,7 @@ class Catalogue:
         self.postal_codes = commune_get().postal_codes
         self._prices: dict[tuple, rules.LinePrice] = {}
         self._grid_days: dict[tuple, object] = {}
+        self._breaks: dict[int, list[date]] = {}
 
     def grid_on(self, activity_id: int, day: date):
         key = (activity_id, day)
@@ -89,6 +92,18 @@ class Catalogue:
             )
             self._grid_days[key] = found
             return found
+
+    def grid_breaks(self, activity_id: int) -> list[date]:
+        """The days where the activity's grid may change: a grid starts, or the day after
+        one ends."""
+        breaks = self._breaks.get(activity_id)
+        if breaks is None:
+            breaks = self._breaks[activity_id] = []
+            for grid, _rule in self.grids.get(activity_id, ()):
+                breaks.append(grid.valid_from)
+                if grid.valid_until is not None:
+                    breaks.append(grid.valid_until + timedelta(days=1))
+        return breaks
 
     def activity_order(self, activity_id: int):
         activity = self.activities[activity_id]
@@ -111,7 +126,16 @@ class Catalogue:
             computed = pricing_rules.unit_price(
                 rule, qf, resident=resident, pai=pai, unbooked=unbooked
             )
-            price = self._prices[key] = rules.LinePrice(computed.amount, computed.explanation)
+            explanation = computed.explanation
+            if pai and rule.pai_price is not None:
+                explanation = rules.special_price_explanation(
+                    base=pricing_rules.round_cents(rule.pai_price),
+                    surcharge=pricing_rules.round_cents(rule.unbooked_surcharge)
+                    if unbooked and rule.unbooked_surcharge
+                    else None,
+                    money=pricing_rules.money,
+                )
+            price = self._prices[key] = rules.LinePrice(computed.amount, explanation)
         return price
 
 
@@ -165,11 +189,107 @@ def _payers(family_ids: Sequence[int]) -> dict[int, tuple[str, str, list[str]]]:
     return result
 
 
+# The month's billable units of a chunk's children, grouped by the database: one row per
+# family, child, activity and register state, with its days. Booked days come with their
+# register line (or none); present days without a confirmed booking are the unbooked
+# ones. Which rows bill what stays `rules.billable_kind`'s decision.
+UNITS_SQL = """
+SELECT b.family_id, b.child_id, b.activity_id, 1, a.present, a.justified, {days_b}
+FROM activities_booking b
+LEFT JOIN activities_attendance a
+  ON a.activity_id = b.activity_id AND a.date = b.date AND a.child_id = b.child_id
+  AND a.activity_id {activities} AND a.date BETWEEN %s AND %s
+WHERE b.child_id {children} AND b.status = %s AND b.date BETWEEN %s AND %s
+GROUP BY b.family_id, b.child_id, b.activity_id, a.present, a.justified
+UNION ALL
+SELECT c.family_id, a.child_id, a.activity_id, 0, a.present, a.justified, {days_a}
+FROM activities_attendance a
+JOIN families_child c ON c.id = a.child_id
+WHERE a.activity_id {activities} AND a.date BETWEEN %s AND %s AND a.child_id {children}
+  AND a.present
+  AND NOT EXISTS (
+    SELECT 1 FROM activities_booking x
+    WHERE x.child_id = a.child_id AND x.activity_id = a.activity_id AND x.date = a.date
+      AND x.status = %s
+  )
+GROUP BY c.family_id, a.child_id, a.activity_id, a.present, a.justified
+"""
+
+
+def _in(values: list[int]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [values]
+    return "IN (" + ", ".join(["%s"] * len(values)) + ")", values
+
+
+def _unit_groups(
+    child_ids: list[int], activity_ids: list[int], start: date, end: date
+) -> list[tuple]:
+    """(family, child, activity, booked, present, justified, days) of the chunk's
+    children in the month, from one grouped statement. The register is read by activity
+    and date (its unique index), like the bookings by child and date (theirs)."""
+    if not child_ids or not activity_ids:
+        return []
+    children, child_params = _in(child_ids)
+    activities, activity_params = _in(activity_ids)
+    if connection.vendor == "postgresql":
+        days_b, days_a = "array_agg(b.date)", "array_agg(a.date)"
+    else:
+        days_b, days_a = "group_concat(b.date)", "group_concat(a.date)"
+    sql = UNITS_SQL.format(children=children, activities=activities, days_b=days_b, days_a=days_a)
+    confirmed = BookingStatus.CONFIRMED.value
+    params = [
+        *activity_params,
+        start,
+        end,
+        *child_params,
+        confirmed,
+        start,
+        end,
+        *activity_params,
+        start,
+        end,
+        *child_params,
+        confirmed,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _days(value) -> list[date]:
+    if isinstance(value, str):  # SQLite's group_concat
+        return [date.fromisoformat(day) for day in value.split(",")]
+    return list(value)
+
+
+def _pieces(days: list[date], breaks: list[date]) -> Iterator[list[date]]:
+    """`days` (sorted) cut at each of `breaks` (sorted): the days of one piece share the
+    grid and the QF, so one price."""
+    piece: list[date] = []
+    index = bisect_right(breaks, days[0]) if days else 0
+    for day in days:
+        at = bisect_right(breaks, day, index)
+        if at != index and piece:
+            yield piece
+            piece = []
+        index = at
+        piece.append(day)
+    if piece:
+        yield piece
+
+
 def drafts_for(
     family_ids: Sequence[int], month: date, catalogue: Catalogue, anomalies: list[Anomaly]
 ) -> Iterator[FamilyDraft]:
     """The invoice drafts of `family_ids` for `month`, without what is already billed.
-    Fixed number of queries whatever the number of families (one chunk)."""
+    Fixed number of queries whatever the number of families (one chunk).
+
+    Set-based: the database groups the units (one row per child, activity and register
+    state, with its days); each group is cut where the grid or the family's QF may
+    change (the only dates where the price can) and each piece is priced once, with the
+    grid and QF of its first day. `tests/reference.py` keeps the day-by-day rule this
+    must equal; a property test compares them on random data."""
     start, end = month, rules.month_end(month)
     families = {
         f.pk: f
@@ -201,36 +321,28 @@ def drafts_for(
             family_id__in=family_ids, status=EnrolmentStatus.ACCEPTED
         ).values_list("child_id", "activity_id")
     )
-    # By child and date (the bookings' index); the register by activity and date (its
-    # unique index), both without a join.
-    child_ids = list(children)
-    booked: dict[tuple[int, int, date], int] = {}
-    for child_id, activity_id, day, family_id in Booking.objects.filter(
-        child_id__in=child_ids, date__range=(start, end), status=BookingStatus.CONFIRMED
-    ).values_list("child_id", "activity_id", "date", "family_id"):
-        booked[(child_id, activity_id, day)] = family_id
-    attendance = {
-        (child_id, activity_id, day): (present, justified)
-        for child_id, activity_id, day, present, justified in Attendance.objects.filter(
-            activity_id__in=list(catalogue.activities),
-            date__range=(start, end),
-            child_id__in=child_ids,
-        ).values_list("child_id", "activity_id", "date", "present", "justified")
-    }
-    already = billed_days(family_ids, month)
+    already: dict[tuple[int, int], set[date]] = defaultdict(set)
+    for child_id, activity_id, day in billed_days(family_ids, month):
+        already[(child_id, activity_id)].add(day)
 
-    units: dict[int, list[rules.Unit]] = defaultdict(list)
-    for key, family_id in booked.items():
-        present, justified = attendance.get(key, (None, False))
-        kind = rules.billable_kind(booked=True, present=present, justified=justified)
-        if kind and key not in already:
-            units[family_id].append(rules.Unit(key[0], key[1], key[2], kind))
-    for key, (present, _justified) in attendance.items():
-        if present and key not in booked and key not in already:
-            child = children.get(key[0])
-            if child is None:
-                continue
-            units[child.family_id].append(rules.Unit(key[0], key[1], key[2], rules.UNBOOKED))
+    # (child, activity, kind, days) by family, what is already billed taken out.
+    units: dict[int, list[tuple[int, int, str, list[date]]]] = defaultdict(list)
+    for family_id, child_id, activity_id, booked, present, justified, days in _unit_groups(
+        list(children), sorted(catalogue.activities), start, end
+    ):
+        if not booked and child_id not in children:
+            continue
+        kind = rules.billable_kind(booked=bool(booked), present=present, justified=bool(justified))
+        if kind is None:
+            continue
+        days = _days(days)
+        done = already.get((child_id, activity_id))
+        if done:
+            days = [day for day in days if day not in done]
+        if days:
+            if not booked:
+                family_id = children[child_id].family_id
+            units[family_id].append((child_id, activity_id, kind, sorted(days)))
 
     for family_id in sorted(units):
         family = families[family_id]
@@ -241,78 +353,84 @@ def drafts_for(
             commune_codes=catalogue.postal_codes,
         )
         records = quotients.get(family_id, [])
+        qf_breaks = [r.starts_on for r in records] + [r.ends_before for r in records]
         noted: set = set()
-        priced: list[tuple[rules.Unit, rules.LinePrice]] = []
-        for unit in units[family_id]:
-            found = catalogue.grid_on(unit.activity_id, unit.day)
-            if found is None:
-                if ("no_grid", unit.activity_id) not in noted:
-                    noted.add(("no_grid", unit.activity_id))
+        priced: list[tuple[int, int, str, rules.LinePrice, list[date]]] = []
+        for child_id, activity_id, kind, days in units[family_id]:
+            child = children[child_id]
+            breaks = _breaks([*qf_breaks, *catalogue.grid_breaks(activity_id)])
+            for piece in _pieces(days, breaks):
+                first = piece[0]
+                found = catalogue.grid_on(activity_id, first)
+                if found is None:
+                    if ("no_grid", activity_id) not in noted:
+                        noted.add(("no_grid", activity_id))
+                        anomalies.append(
+                            Anomaly(
+                                "no_grid",
+                                family_id,
+                                _(
+                                    "%(service)s : aucune grille tarifaire le %(day)s, "
+                                    "jour non facturé."
+                                )
+                                % {
+                                    "service": catalogue.service(activity_id),
+                                    "day": f"{first:%d/%m/%Y}",
+                                },
+                            )
+                        )
+                    continue
+                qf = _qf_on(records, first)
+                if qf is None and resident and "no_qf" not in noted:
+                    noted.add("no_qf")
                     anomalies.append(
                         Anomaly(
-                            "no_grid",
+                            "no_qf",
                             family_id,
-                            _("%(service)s : aucune grille tarifaire le %(day)s, jour non facturé.")
+                            _("Famille %(family)s sans quotient familial : tarif le plus élevé.")
+                            % {"family": family.number},
+                        )
+                    )
+                if kind == rules.UNBOOKED:
+                    anomalies.extend(
+                        Anomaly(
+                            "unbooked",
+                            family_id,
+                            _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
                             % {
-                                "service": catalogue.service(unit.activity_id),
-                                "day": f"{unit.day:%d/%m/%Y}",
+                                "child": child.full_name,
+                                "day": f"{day:%d/%m/%Y}",
+                                "service": catalogue.activities[activity_id].name,
+                            },
+                        )
+                        for day in piece
+                    )
+                pair = (child_id, activity_id)
+                if pair not in enrolled and pair not in noted:
+                    noted.add(pair)
+                    anomalies.append(
+                        Anomaly(
+                            "no_enrolment",
+                            family_id,
+                            _("%(child)s : facturé sans inscription acceptée à %(service)s.")
+                            % {
+                                "child": child.full_name,
+                                "service": catalogue.activities[activity_id].name,
                             },
                         )
                     )
-                continue
-            child = children[unit.child_id]
-            qf = _qf_on(records, unit.day)
-            if qf is None and resident and "no_qf" not in noted:
-                noted.add("no_qf")
-                anomalies.append(
-                    Anomaly(
-                        "no_qf",
-                        family_id,
-                        _("Famille %(family)s sans quotient familial : tarif le plus élevé.")
-                        % {"family": family.number},
-                    )
+                grid, rule = found
+                price = catalogue.price(
+                    grid,
+                    rule,
+                    qf,
+                    resident=resident,
+                    pai=child.has_pai,
+                    unbooked=kind == rules.UNBOOKED,
                 )
-            if unit.kind == rules.UNBOOKED:
-                anomalies.append(
-                    Anomaly(
-                        "unbooked",
-                        family_id,
-                        _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
-                        % {
-                            "child": child.full_name,
-                            "day": f"{unit.day:%d/%m/%Y}",
-                            "service": catalogue.activities[unit.activity_id].name,
-                        },
-                    )
-                )
-            pair = (unit.child_id, unit.activity_id)
-            if pair not in enrolled and pair not in noted:
-                noted.add(pair)
-                anomalies.append(
-                    Anomaly(
-                        "no_enrolment",
-                        family_id,
-                        _("%(child)s : facturé sans inscription acceptée à %(service)s.")
-                        % {
-                            "child": child.full_name,
-                            "service": catalogue.activities[unit.activity_id].name,
-                        },
-                    )
-                )
-            grid, rule = found
-            price = catalogue.price(
-                grid,
-                rule,
-                qf,
-                resident=resident,
-                pai=child.has_pai,
-                unbooked=unit.kind == rules.UNBOOKED,
-            )
-            priced.append((unit, price))
-        prices = dict(priced)
-        lines = rules.build_lines(
-            prices,
-            prices.__getitem__,
+                priced.append((child_id, activity_id, kind, price, piece))
+        lines = rules.group_lines(
+            priced,
             child_order=lambda child_id: (children[child_id].birth_date, child_id),
             activity_order=catalogue.activity_order,
         )
@@ -327,6 +445,10 @@ def drafts_for(
             lines=lines,
             child_names={line.child_id: children[line.child_id].full_name for line in lines},
         )
+
+
+def _breaks(dates) -> list[date]:
+    return sorted({day for day in dates if day is not None})
 
 
 def _qf_on(records: list[FamilyQuotient], day: date) -> int | None:

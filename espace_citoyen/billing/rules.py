@@ -93,16 +93,33 @@ def build_lines(
     """Group units into lines: one per child, activity, kind and unit price (a price
     that changes within the month, a new grid or QF, makes a second line). Lines are
     ordered by child, then service, then kind; days inside a line are sorted."""
+    return group_lines(
+        (
+            (unit.child_id, unit.activity_id, unit.kind, price_of(unit), [unit.day])
+            for unit in units
+        ),
+        child_order=child_order,
+        activity_order=activity_order,
+    )
+
+
+def group_lines(
+    pieces: Iterable[tuple[int, int, str, LinePrice, Sequence[date]]],
+    *,
+    child_order: Callable[[int], object] = lambda child_id: child_id,
+    activity_order: Callable[[int], object] = lambda activity_id: activity_id,
+) -> list[LineDraft]:
+    """`build_lines` for days already priced together: (child, activity, kind, price,
+    days) pieces merge into one line per child, activity, kind and unit price."""
     lines: dict[tuple, LineDraft] = {}
-    for unit in units:
-        price = price_of(unit)
-        key = (unit.child_id, unit.activity_id, unit.kind, price.amount, price.explanation)
+    for child_id, activity_id, kind, price, days in pieces:
+        key = (child_id, activity_id, kind, price.amount, price.explanation)
         line = lines.get(key)
         if line is None:
             line = lines[key] = LineDraft(
-                unit.child_id, unit.activity_id, unit.kind, price.amount, price.explanation
+                child_id, activity_id, kind, price.amount, price.explanation
             )
-        line.days.append(unit.day)
+        line.days.extend(days)
     for line in lines.values():
         line.days.sort()
     return sorted(
@@ -115,6 +132,18 @@ def build_lines(
             line.unit_price,
         ),
     )
+
+
+def special_price_explanation(
+    *, base: Decimal, surcharge: Decimal | None, money: Callable[[Decimal], str]
+) -> str:
+    """The explanation printed on an invoice line for a child on a PAI (the grid's PAI
+    price): neutral wording, since an invoice goes to the payer, the régie, the accounting
+    exports and the treasury, none of whom may learn a child's health plan or diet."""
+    text = f"Tarif particulier → {money(base)}"
+    if surcharge:
+        text += f" ; présence sans réservation : + {money(surcharge)} = {money(base + surcharge)}"
+    return text
 
 
 def total_of(amounts: Iterable[Decimal]) -> Decimal:
