@@ -9,7 +9,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush bench-billing lock clean
+.PHONY: help run demo test test-fast test-e2e lint format check bench bench-rush bench-billing bench-allocation lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,7 +56,7 @@ format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff check --fix .
 
 check: $(VENV)/.installed ## Django's deployment checks with production-like settings
-	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') SEPA_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL on 127.0.0.1)
 	$(MAKE) bench-rush
@@ -64,6 +64,9 @@ bench: $(VENV)/.installed-dev ## Run the benchmarks of bench/ (needs PostgreSQL 
 
 bench-rush: $(VENV)/.installed-dev ## Opening day: RUSH_FAMILIES (2500) families book one scarce week, open-loop (gunicorn + PostgreSQL)
 	$(PY) bench/opening.py
+
+bench-allocation: $(VENV)/.installed-dev ## Fair allocation: 5,000 requests for 2,000 places over 8 weeks (pure rules, under 5 s)
+	$(PY) bench/allocation.py
 
 lock: ## Re-pin requirements from a fresh environment (after editing pyproject.toml)
 	rm -rf /tmp/ec-lock && $(PYTHON) -m venv /tmp/ec-lock

@@ -75,9 +75,11 @@ INSTALLED_APPS = [
     "espace_citoyen.families",
     "espace_citoyen.schooling",
     "espace_citoyen.activities",
+    "espace_citoyen.allocation",
     "espace_citoyen.pricing",
     "espace_citoyen.billing",
     "espace_citoyen.payments",
+    "espace_citoyen.sepa",
     "espace_citoyen.backoffice",
 ]
 
@@ -312,3 +314,12 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += PAYMENT_SERVICE_ORIGINS
 # closed as abandoned (a later verified notification still records it).
 PAYMENT_CHECK_AFTER_MINUTES = env_int("PAYMENT_CHECK_AFTER_MINUTES", 20)
 PAYMENT_PENDING_MAX_HOURS = env_int("PAYMENT_PENDING_MAX_HOURS", 48)
+
+# SEPA direct debit (docs/sepa.md). IBANs are encrypted at rest with SEPA_ENCRYPTION_KEY
+# (a Fernet key); the app refuses to start without one while SEPA_ENABLED. DEBUG falls
+# back to a DEVELOPMENT key written here, never for production (a deploy check says so).
+SEPA_ENABLED = env_bool("SEPA_ENABLED", True)
+SEPA_DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk="
+SEPA_ENCRYPTION_KEY = env_str("SEPA_ENCRYPTION_KEY", SEPA_DEVELOPMENT_KEY if DEBUG else "")
+# The pain.008 version the commune's bank asks for: pain.008.001.02 or pain.008.001.08.
+SEPA_PAIN_VERSION = env_str("SEPA_PAIN_VERSION", "pain.008.001.02")

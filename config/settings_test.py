@@ -37,3 +37,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 PAYMENT_BACKEND = "simulated"
 SIMULATED_BANK_ALLOWED = True
 SIMULATED_BANK_KEY = "test-simulated-bank-key"
+# Direct debit: the DEVELOPMENT encryption key (never for production).
+SEPA_ENCRYPTION_KEY = SEPA_DEVELOPMENT_KEY  # noqa: F405

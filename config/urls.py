@@ -10,9 +10,11 @@ urlpatterns = [
     path("carte-famille/demarches/", include("espace_citoyen.demarches.urls")),
     path("carte-famille/ecole/", include("espace_citoyen.schooling.urls")),
     path("carte-famille/activites/", include("espace_citoyen.activities.urls")),
+    path("carte-famille/attribution/", include("espace_citoyen.allocation.urls")),
     path("tarifs/", include("espace_citoyen.pricing.urls")),
     path("carte-famille/factures/", include("espace_citoyen.billing.urls")),
     path("paiement-en-ligne/", include("espace_citoyen.payments.urls")),
+    path("carte-famille/prelevement/", include("espace_citoyen.sepa.urls")),
     path("backoffice/", include("espace_citoyen.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

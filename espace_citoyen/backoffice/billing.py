@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.backoffice.access import agent_required
@@ -35,7 +35,7 @@ from espace_citoyen.pricing.rules import money
 # --- the monthly run ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def runs(request):
     """Pick a month; with one picked, its preview and the button to issue it."""
@@ -70,7 +70,7 @@ def run_start(request):
     return redirect("backoffice:billing_run", pk=run.pk)
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def run(request, pk: int):
     """A run's progress (the page refreshes itself while the task works)."""
@@ -96,7 +96,7 @@ def _month_param(value: str) -> date | None:
         return None
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def invoices(request):
     query = request.GET.get("q", "").strip()[:100]
@@ -146,7 +146,7 @@ def _line_choices(lines):
     ]
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def invoice(request, pk: int):
     found = selectors.invoice_for_agent(pk)
@@ -155,7 +155,7 @@ def invoice(request, pk: int):
     return _invoice_page(request, found)
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def invoice_pdf(request, pk: int):
     found = selectors.invoice_for_agent(pk)
@@ -236,7 +236,7 @@ def invoice_credit(request, pk: int):
 # --- a family's account ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def family_account(request, pk: int):
     family = family_selectors.family_get(pk)
@@ -286,7 +286,7 @@ def payment_reverse(request, pk: int):
 # --- unpaid and reminders ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def unpaid(request):
     today = timezone.localdate()
@@ -334,7 +334,7 @@ def reminders(request):
 # --- exports ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def exports_page(request):
     today = timezone.localdate()

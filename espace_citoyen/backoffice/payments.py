@@ -5,7 +5,7 @@ the ledger entry it recorded and its timeline (notifications refused included)."
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.backoffice.access import agent_required
@@ -13,7 +13,7 @@ from espace_citoyen.payments import selectors
 from espace_citoyen.payments.models import TransactionStatus
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def transactions(request):
     status = request.GET.get("etat", "")
@@ -38,7 +38,7 @@ def transactions(request):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(Role.REGIE)
 def transaction(request, reference: str):
     tx = selectors.transaction_for_agent(reference)

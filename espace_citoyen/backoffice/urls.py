@@ -30,7 +30,9 @@ urlpatterns = [
     # Each domain's back-office screens live in their own module (same namespace).
     path("", include("espace_citoyen.backoffice.schooling_urls")),
     path("", include("espace_citoyen.backoffice.activities_urls")),
+    path("", include("espace_citoyen.backoffice.allocation_urls")),
     path("", include("espace_citoyen.backoffice.pricing_urls")),
     path("", include("espace_citoyen.backoffice.billing_urls")),
     path("", include("espace_citoyen.backoffice.payments_urls")),
+    path("", include("espace_citoyen.backoffice.sepa_urls")),
 ]

@@ -28,3 +28,21 @@ def payment_option_register(option: PaymentOption) -> None:
 
 def payment_options() -> list[PaymentOption]:
     return list(_options.values())
+
+
+# --- invoices just issued ---------------------------------------------------------------
+# Direct debit (the sepa app) pre-notifies the invoices of families with a mandate: a hook
+# gets the invoices of each chunk of a run, inside the chunk's transaction, before the
+# « Votre facture est disponible » mails are rendered.
+
+_issued_hooks: list = []
+
+
+def invoices_issued_register(hook) -> None:
+    """`hook(invoices=list[Invoice])`, called in the transaction that issues them."""
+    if hook not in _issued_hooks:
+        _issued_hooks.append(hook)
+
+
+def invoices_issued_hooks() -> list:
+    return list(_issued_hooks)

@@ -5,7 +5,7 @@ a 404, never a 403 that would confirm it exists."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from espace_citoyen.billing import documents, selectors
 from espace_citoyen.billing.registry import payment_options
@@ -14,7 +14,7 @@ from espace_citoyen.families.access import family_for_request
 
 
 @login_required
-@require_GET
+@require_safe
 def invoices(request):
     family = family_for_request(request)
     if family is None:
@@ -42,7 +42,7 @@ def _own_invoice(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def invoice(request, pk: int):
     invoice, response = _own_invoice(request, pk)
     if response:
@@ -53,7 +53,7 @@ def invoice(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def invoice_pdf(request, pk: int):
     invoice, response = _own_invoice(request, pk)
     if response:

@@ -56,7 +56,7 @@ def _euros(cents: str) -> str:
     return f"{whole:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def bank(request):
     """The bank's payment page; a button sends the notification, then returns the
     browser to the portal with the same signed answer."""

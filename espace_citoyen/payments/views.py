@@ -20,7 +20,7 @@ INVOICES_URL = "billing:invoices"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pay(request):
     """Start paying the invoices ticked (or the one invoice's button) online. A GET (the
     address opened again, or the way back from the login page) shows the invoices."""
@@ -47,7 +47,7 @@ def pay(request):
 
 
 @csrf_exempt  # the payment service may send the browser back with a POST
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def payment_return(request, reference: str):
     """Where the browser comes back from the payment service. It shows what the portal
     knows from the bank's verified notification, never what the return address says.
@@ -72,7 +72,7 @@ def payment_return(request, reference: str):
 
 
 @csrf_exempt  # server to server: the bank's signature (or its web service) is the proof
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification(request, reference: str):
     """The bank's notification for the transaction `reference`: applied only verified."""
     query_string = request.META.get("QUERY_STRING", "")

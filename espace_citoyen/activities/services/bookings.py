@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_citoyen.accounts.actors import Actor
-from espace_citoyen.activities import rules, selectors
+from espace_citoyen.activities import registry, rules, selectors
 from espace_citoyen.activities.models import (
     Activity,
     ActivityKind,
@@ -85,6 +85,13 @@ def _cancel(booking: Booking, *, actor: Actor, reason: str, promote: bool = True
             _promote(booking.activity, booking.date)
 
 
+def _check_guards(activity: Activity, days: list[date]) -> None:
+    """Other apps may keep some days from first-come booking (activities.registry)."""
+    refusal = registry.booking_refusal(activity, days)
+    if refusal:
+        raise ApplicationError(refusal, field="date")
+
+
 @transaction.atomic
 def booking_add(*, child: Child, activity: Activity, day: date, actor: Actor) -> Booking:
     """Book one day for a child enrolled in the activity, until the deadline. A full
@@ -96,6 +103,7 @@ def booking_add(*, child: Child, activity: Activity, day: date, actor: Actor) ->
             _("« %(activity)s » se réserve à la semaine.") % {"activity": activity.name}
         )
     _check_open(selectors.day_context(activity, day))
+    _check_guards(activity, [day])
     if _live_booking(child, activity, day) is not None:
         raise ApplicationError(
             _("Ce jour est déjà réservé (ou demandé) pour %(child)s.") % {"child": child.first_name}
@@ -129,6 +137,7 @@ def booking_add_week(
             ),
             field="date",
         )
+    _check_guards(activity, days)
     _lock_child_row(child)
     enrolment_id, booked = _enrolment_and_booked(child, activity, days)
     if booked:

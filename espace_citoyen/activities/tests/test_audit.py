@@ -16,6 +16,8 @@ from espace_citoyen.families.models import DocumentKind
 from espace_citoyen.families.services import document_upload
 
 MONDAY = date(2026, 11, 30)
+# Presence is recorded on the day: the register is kept on Monday evening.
+MONDAY_EVENING = datetime(2026, 11, 30, 17, 0, tzinfo=PARIS)
 
 
 def _entry(**filters) -> AuditEntry:
@@ -65,10 +67,11 @@ def test_adding_and_removing_a_calendar_exception_are_recorded(db, lunch, agent)
     assert removed.actor == staff and removed.subject == lunch
 
 
-def test_the_register_records_each_childs_mark_before_and_after(db, lunch, agent):
+def test_the_register_records_each_childs_mark_before_and_after(db, lunch, agent, _now):
     first, second = other_child(lunch), other_child(lunch)
     for kid in (first, second):
         services.booking_add(child=kid, activity=lunch, day=MONDAY, actor=None)
+    _now.move_to(MONDAY_EVENING)
     staff = agent(Role.PERISCOLAIRE)
     services.attendance_record(
         activity=lunch, day=MONDAY, marks={first.pk: True, second.pk: True}, agent=staff
@@ -83,8 +86,9 @@ def test_the_register_records_each_childs_mark_before_and_after(db, lunch, agent
     assert changed.actor == staff
 
 
-def test_presence_without_booking_is_recorded_on_the_familys_trail(db, lunch, agent):
+def test_presence_without_booking_is_recorded_on_the_familys_trail(db, lunch, agent, _now):
     kid = other_child(lunch)
+    _now.move_to(MONDAY_EVENING)
     staff = agent(Role.PERISCOLAIRE)
     services.attendance_add_unbooked(activity=lunch, day=MONDAY, child=kid, agent=staff)
     entry = audit_for_scope(kid.family, with_sensitive=False).get()
@@ -92,9 +96,10 @@ def test_presence_without_booking_is_recorded_on_the_familys_trail(db, lunch, ag
     assert entry.changes == {kid.full_name: [None, "présent sans réservation"]}
 
 
-def test_a_justified_absence_is_recorded_as_health_data(db, lunch, agent):
+def test_a_justified_absence_is_recorded_as_health_data(db, lunch, agent, _now):
     kid = other_child(lunch)
     services.booking_add(child=kid, activity=lunch, day=MONDAY, actor=None)
+    _now.move_to(MONDAY_EVENING)
     staff = agent(Role.PERISCOLAIRE)
     services.attendance_record(activity=lunch, day=MONDAY, marks={kid.pk: False}, agent=staff)
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=PARIS), tick=False):

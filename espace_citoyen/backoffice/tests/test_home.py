@@ -104,7 +104,7 @@ def test_the_home_counts_what_waits_for_each_role(client, demo):
     assert expected[Role.GUICHET]["Démarches à traiter"] >= 1
     assert expected[Role.SCOLAIRE]["Démarches à traiter"] >= 1
     assert expected[Role.PERISCOLAIRE]["Pointage des présences"] >= 1
-    assert expected[Role.PERISCOLAIRE]["Listes d'attente"] == 1
+    assert expected[Role.PERISCOLAIRE]["Listes d'attente"] >= 1
     assert expected[Role.REGIE]["Déclarations de revenus à valider"] == 1
     for role, counts in expected.items():
         client.force_login(agent_create(role))
@@ -120,11 +120,11 @@ def test_the_home_runs_the_same_queries_however_much_waits(client, demo):
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         text = visible_text(client.get(url))
-    assert _badge(text, "Listes d'attente") == 0
+    waiting = _badge(text, "Listes d'attente")
     _waitlist("Léa", "Hugo")
     with CaptureQueriesContext(connection) as after:
         text = visible_text(client.get(url))
-    assert _badge(text, "Listes d'attente") == 2
+    assert _badge(text, "Listes d'attente") == waiting + 2
     assert len(after.captured_queries) == len(before.captured_queries)
 
 

@@ -45,7 +45,13 @@ def invoice_refresh(invoice: Invoice) -> None:
         )["total"]
         or Decimal(0)
     )
-    debited = invoice.allocations.filter(payment__method=PaymentMethod.DIRECT_DEBIT).exists()
+    # Debited only while a direct debit still pays it (a rejected one was reversed).
+    debited = (
+        invoice.allocations.filter(payment__method=PaymentMethod.DIRECT_DEBIT).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or Decimal(0)
+    ) > 0
     invoice.amount_paid = paid
     invoice.amount_credited = credited
     invoice.status = rules.payable_status(

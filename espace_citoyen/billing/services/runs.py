@@ -25,6 +25,7 @@ from espace_citoyen.billing.models import (
     Payment,
     RunStatus,
 )
+from espace_citoyen.billing.registry import invoices_issued_hooks
 from espace_citoyen.billing.services.events import event_record
 from espace_citoyen.billing.services.mail import invoice_mails_task
 from espace_citoyen.billing.services.numbering import invoice_numbers_reserve
@@ -144,6 +145,8 @@ def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date)
     )
     for family_id in sorted(with_payments):
         credit_apply(family=Family(pk=family_id), regie=regie)
+    for hook in invoices_issued_hooks():
+        hook(invoices=invoices)
     ids = [invoice.pk for invoice in invoices]
     transaction.on_commit(lambda: invoice_mails_task.enqueue(invoice_ids=ids), robust=False)
     return invoices, sum((invoice.total for invoice in invoices), rules.ZERO)

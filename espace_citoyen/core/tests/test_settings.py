@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[3]
 # The browser tests' flag must not leak into a production-like check.
 BASE_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -16,6 +18,7 @@ def test_check_deploy_is_clean_with_debug_off():
         "SECRET_KEY": "a-long-random-production-secret-" + "k3y" * 12,
         "ALLOWED_HOSTS": "citoyen.example.org",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SEPA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

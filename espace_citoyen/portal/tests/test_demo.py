@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from espace_citoyen.accounts.models import User
 from espace_citoyen.activities import selectors
-from espace_citoyen.activities.models import Activity, ActivityDay, ActivityKind
+from espace_citoyen.activities.models import Activity, ActivityDay
 from espace_citoyen.core import demo_dates
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.families.models import Child
@@ -52,12 +52,13 @@ def test_the_demo_shows_an_open_campaign_bookable_days_and_a_holiday_week(
         # Days still bookable within a month, and a holiday week ahead, full, whose
         # waitlist can be tried.
         activities = Activity.objects.filter(school_year__label=school_year)
-        assert activities.count() == 8
+        # Eight first-come activities, and two in fair allocation (window open, published).
+        assert activities.count() == 10
         soon = today + timedelta(days=30)
         assert any(
             selectors.bookable_days(activity, start=today, end=soon) for activity in activities
         )
-        holidays = activities.get(kind=ActivityKind.HOLIDAYS)
+        holidays = activities.get(name="Accueil de loisirs des vacances")
         ahead = selectors.bookable_days(holidays, start=today)
         assert ahead and ahead[0] - today < timedelta(days=60)
         full = ActivityDay.objects.filter(activity=holidays, date__gt=today, booked=24)

@@ -13,8 +13,10 @@ DEMO_MODULES = [
     "espace_citoyen.families.demo",
     "espace_citoyen.schooling.demo",
     "espace_citoyen.activities.demo",
+    "espace_citoyen.allocation.demo",
     "espace_citoyen.pricing.demo",
     "espace_citoyen.billing.demo",
+    "espace_citoyen.sepa.demo",
 ]
 
 
