@@ -5,7 +5,11 @@ per request, not the queueing (bench/opening.py measures that).
 
     .venv/bin/python bench/profile_booking.py [families=200]
 
-Uses a database `bench_profile`, created and dropped."""
+Before the profile, it times the CPU of each parent page (Mon espace, card home, month
+calendar) and of a booking with its page, without cProfile: `time.process_time` of this
+process, the Django side only (PostgreSQL's own CPU is not in it).
+
+Uses a database `PROFILE_DB` (`bench_profile`), created and dropped."""
 
 import cProfile
 import json
@@ -21,7 +25,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = Path(os.environ.get("RUSH_APP_DIR", "") or ROOT).resolve()  # as in bench/opening.py
-DB = "bench_profile"
+DB = os.environ.get("PROFILE_DB", "bench_profile")
 ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 ENV = {
     **os.environ,
@@ -97,6 +101,45 @@ def main() -> None:
             clients.append((client, family["child"]))
         # Warm up: the first request of a process reads the official calendars.
         clients[0][0].get(f"/carte-famille/activites/enfant/{clients[0][1]}/")
+        month = data["monday"][:7]
+        pages = {
+            "Mon espace": lambda child: "/mon-espace/",
+            "card home": lambda child: "/carte-famille/",
+            "month calendar": lambda child: (
+                f"/carte-famille/activites/enfant/{child}/?mois={month}"
+            ),
+        }
+        half = clients[1 : len(clients) // 2]
+        print("CPU of Django per request, no profiler (ms; SQL statements):")
+        for label, path_of in pages.items():
+            for client, child in half[:5]:  # warm up this page's templates
+                client.get(path_of(child))
+            counted = []
+            cpu = time.process_time()
+            for client, child in half:
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(path_of(child))
+                assert response.status_code == 200, (label, response.status_code)
+                counted.append(len(queries))
+            cpu_ms = (time.process_time() - cpu) / len(half) * 1000
+            print(f"  {label:<32} {cpu_ms:6.2f} ms  {min(counted)}–{max(counted)} statements")
+        counted = []
+        cpu = time.process_time()
+        for client, child in half:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.post(
+                    f"/carte-famille/activites/enfant/{child}/semaine/",
+                    {"activity": data["activities"][0], "monday": data["monday"]},
+                    follow=True,
+                )
+            assert response.status_code == 200, response.status_code
+            counted.append(len(queries))
+        cpu_ms = (time.process_time() - cpu) / len(half) * 1000
+        print(
+            f"  {'booking POST + month page':<32} {cpu_ms:6.2f} ms  "
+            f"{min(counted)}–{max(counted)} statements"
+        )
+        clients = clients[len(clients) // 2 - 1 :]
         profile = cProfile.Profile()
         statements = []
         started, cpu = time.perf_counter(), time.process_time()

@@ -151,6 +151,9 @@ def seed(families: int, capacity: int) -> dict:
                     SESSION_KEY: str(u.pk),
                     BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                     HASH_SESSION_KEY: u.get_session_auth_hash(),
+                    # What a login stores for the layout (accounts.roles.SESSION_AGENT_KEY;
+                    # spelled out so that the seed also runs against older code).
+                    "_layout_is_agent": False,
                 }
             ),
             expire_date=expiry,

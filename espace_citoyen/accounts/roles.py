@@ -42,6 +42,30 @@ def is_agent(user) -> bool:
     return bool(user_roles(user))
 
 
+# The layout's « Back-office » link: whether the user was an agent when they logged in,
+# kept in the session so that a page does not read the user's groups for a link.
+# Access itself is never decided from it: `agent_required` and the services read the
+# groups on each request, so a role taken away closes the back-office at once (the link
+# follows at the next login).
+SESSION_AGENT_KEY = "_layout_is_agent"
+
+
+def session_is_agent(request) -> bool:
+    """Whether the layout shows the back-office link: from the session when the login
+    stored it (no query), else from the user's groups."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    stored = request.session.get(SESSION_AGENT_KEY)
+    return is_agent(user) if stored is None else stored
+
+
+def session_is_agent_store(sender, request, user, **kwargs) -> None:
+    """On login (the `user_logged_in` signal): keep the layout's answer in the session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_AGENT_KEY] = is_agent(user)
+
+
 def has_role(user, *roles: Role) -> bool:
     """True when the user holds at least one of `roles`."""
     return bool(user_roles(user) & set(roles))

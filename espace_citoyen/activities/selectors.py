@@ -224,6 +224,15 @@ def _waitlist_rank():
     return Coalesce(Subquery(ahead), 0) + 1
 
 
+# The badge of each state on the month page.
+_BADGES = {
+    rules.BOOKED: "badge-success",
+    rules.WAITLISTED: "badge-info",
+    rules.FULL: "badge-warning",
+    rules.FREE: "badge-info",
+}
+
+
 @dataclass
 class CalendarCell:
     activity: Activity
@@ -232,6 +241,17 @@ class CalendarCell:
     week_start: date
     # Set when another app keeps the day from first-come booking (activities.registry).
     notice: registry.DayNotice | None = None
+    # Computed once here rather than by filters in each of the page's cells: the cell's
+    # anchor (`jour-<activity>-<YYYY-MM-DD>`, the fragment a booking returns to), the date
+    # as the forms send it, and the badge's class.
+    iso: str = field(init=False)
+    anchor: str = field(init=False)
+    badge: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.iso = self.day.isoformat()
+        self.anchor = f"jour-{self.activity.pk}-{self.iso}"
+        self.badge = _BADGES.get(self.state.code, "")
 
 
 @dataclass

@@ -15,9 +15,14 @@ def _owned_by(*owners) -> QuerySet[Demarche]:
     return Demarche.objects.filter(condition)
 
 
-def demarche_list_for_owner(*owners, with_events: bool = True) -> list[Demarche]:
-    """The owners' démarches, newest first, each with the events the family may see."""
+def demarche_list_for_owner(
+    *owners, with_events: bool = True, limit: int | None = None
+) -> list[Demarche]:
+    """The owners' démarches, newest first (the `limit` newest), each with the events the
+    family may see."""
     queryset = _owned_by(*owners).exclude(status="brouillon")
+    if limit is not None:
+        queryset = queryset[:limit]
     if with_events:
         queryset = queryset.prefetch_related(
             Prefetch(

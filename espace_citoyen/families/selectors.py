@@ -44,6 +44,17 @@ def family_for_user(user) -> Family | None:
     return family
 
 
+def family_with_children_for_user(user) -> Family | None:
+    """The family card the account is linked to, with its children only (two queries:
+    « Mon espace » shows the card's number, status and children, not its guardians)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_family_cache", "unset")
+    if cached != "unset":
+        return cached
+    return Family.objects.filter(guardians__user=user).prefetch_related("children").first()
+
+
 def child_of_user(user, pk: int) -> Child | None:
     """One child of a family the account is a guardian of, in one query (the pages and
     the bookings of one child need nothing else of the family); None otherwise."""

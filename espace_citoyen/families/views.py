@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families import forms, selectors, services, wizard
-from espace_citoyen.families.abilities import family_abilities
 from espace_citoyen.families.access import family_required
 from espace_citoyen.families.downloads import document_response
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Family, Guardian
@@ -43,7 +42,6 @@ def card(request):
             "children": family.children.all(),
             "services": card_services(),
             "notices": card_notices(family),
-            "abilities": family_abilities(request.user, family),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from espace_citoyen.accounts.roles import is_agent
+from espace_citoyen.accounts.roles import session_is_agent
 from espace_citoyen.portal.selectors import commune_get
 
 
@@ -10,5 +10,5 @@ def portal(request) -> dict:
         "commune": commune_get(),
         "search_query": request.GET.get("q", "")[:100],
         "demo_mailbox": settings.DEBUG and settings.DEMO_MAILBOX,
-        "is_agent": is_agent(request.user) if hasattr(request, "user") else False,
+        "is_agent": session_is_agent(request),
     }

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from espace_citoyen.core.models import DemoMail
 from espace_citoyen.demarches.selectors import demarche_list_for_owner
-from espace_citoyen.families.selectors import family_for_user
+from espace_citoyen.families.selectors import family_with_children_for_user
 from espace_citoyen.portal.rules import darken
 from espace_citoyen.portal.selectors import (
     accessibility_statement,
@@ -44,9 +44,9 @@ def search(request):
 @login_required
 @require_safe
 def dashboard(request):
-    family = family_for_user(request.user)
+    family = family_with_children_for_user(request.user)
     owners = [owner for owner in (family, request.user) if owner is not None]
-    demarches = demarche_list_for_owner(*owners, with_events=False)[:5]
+    demarches = demarche_list_for_owner(*owners, with_events=False, limit=5)
     return render(
         request,
         "portal/dashboard.html",

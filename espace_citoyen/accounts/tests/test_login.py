@@ -2,10 +2,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from espace_citoyen.accounts.factories import PASSWORD
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.testing import page_text
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +68,26 @@ def test_dashboard_requires_login(client):
     response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_back_office_link_follows_the_login_without_reading_groups(client, citizen, agent):
+    """The layout's « Back-office » link: an agent who logs in sees it, a parent does not,
+    and a parent's pages do not read the user's groups for it (kept at login)."""
+    page = page_text(_login(client, citizen.email, PASSWORD))
+    assert "Back-office" not in page
+    with CaptureQueriesContext(connection) as queries:
+        page = page_text(client.get(reverse("portal:dashboard")))
+    assert "Mon espace" in page and "Back-office" not in page
+    assert not [q for q in queries if "auth_group" in q["sql"]]
+    client.post(reverse("accounts:logout"))
+    page = page_text(_login(client, agent(Role.GUICHET).email, PASSWORD))
+    assert "Back-office" in page
+
+
+def test_a_role_taken_away_closes_the_back_office_at_once(client, agent):
+    """The link is the login's answer, but access is read from the groups each time."""
+    user = agent(Role.GUICHET)
+    _login(client, user.email, PASSWORD)
+    assert client.get(reverse("backoffice:home")).status_code == 200
+    user.groups.clear()
+    assert client.get(reverse("backoffice:home")).status_code in (302, 403)

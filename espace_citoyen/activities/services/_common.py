@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from espace_citoyen.activities import rules, selectors
@@ -19,6 +20,54 @@ from espace_citoyen.families.models import Child
 def _lock_child(child: Child) -> Child:
     """Serialise one child's changes (a double click books once)."""
     return Child.objects.select_for_update().get(pk=child.pk)
+
+
+def _lock_child_row(child: Child) -> None:
+    """_lock_child without reading the child again (the caller has it): one prepared
+    statement, no query to build."""
+    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        table = Child._meta.db_table
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = %s{suffix}",  # noqa: S608 (names from the model)
+            [child.pk],
+        )
+        if cursor.fetchone() is None:
+            raise Child.DoesNotExist
+
+
+def _enrolment_and_booked(child: Child, activity: Activity, days: list[date]) -> tuple[int, bool]:
+    """The child's accepted enrolment in `activity` (as _accepted_enrolment) and whether
+    one of `days` is already booked or waitlisted, in one statement. Run after the
+    child's lock: a statement of its own, so it sees what a transaction that held the
+    lock before committed (a double click)."""
+    # Table names from the models, one placeholder per day.
+    sql = (
+        f"SELECT e.id, EXISTS (SELECT 1 FROM {Booking._meta.db_table} b "  # noqa: S608
+        "WHERE b.child_id = %s AND b.activity_id = %s AND b.status IN (%s, %s) "
+        f"AND b.date IN ({', '.join(['%s'] * len(days))})) "
+        f"FROM {Enrolment._meta.db_table} e "
+        "WHERE e.child_id = %s AND e.activity_id = %s AND e.status = %s ORDER BY e.id LIMIT 1"
+    )
+    params = [
+        child.pk,
+        activity.pk,
+        BookingStatus.CONFIRMED.value,
+        BookingStatus.WAITLISTED.value,
+        *days,
+        child.pk,
+        activity.pk,
+        EnrolmentStatus.ACCEPTED.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise ApplicationError(
+            _("%(child)s n'est pas inscrit(e) à « %(activity)s » : faites d'abord l'inscription.")
+            % {"child": child.first_name, "activity": activity.name}
+        )
+    return row[0], bool(row[1])
 
 
 def _accepted_enrolment(child: Child, activity: Activity) -> Enrolment:

@@ -19,8 +19,10 @@ from espace_citoyen.activities.models import (
 from espace_citoyen.activities.services._common import (
     _accepted_enrolment,
     _check_open,
+    _enrolment_and_booked,
     _live_booking,
     _lock_child,
+    _lock_child_row,
 )
 from espace_citoyen.activities.services.capacity import (
     _book_week,
@@ -118,8 +120,9 @@ def booking_add_week(
     full, the whole week goes on the waitlist.
 
     The opening-day path: the week's calendar is computed before any lock, the child's
-    lock and two reads follow, then one statement locks the week's counters, takes the
-    places (or the waitlist ranks) and inserts the bookings, and the transaction ends."""
+    lock and one read follow (two raw statements), then one statement locks the week's
+    counters, takes the places (or the waitlist ranks) and inserts the bookings, and the
+    transaction ends."""
     if activity.kind != ActivityKind.HOLIDAYS:
         raise ApplicationError(_("Seul l'accueil de loisirs des vacances se réserve à la semaine."))
     monday, sunday = rules.week_of(monday)
@@ -135,14 +138,9 @@ def booking_add_week(
             field="date",
         )
     _check_guards(activity, days)
-    child = _lock_child(child)
-    enrolment = _accepted_enrolment(child, activity)
-    if Booking.objects.filter(
-        child=child,
-        activity=activity,
-        date__in=days,
-        status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
-    ).exists():
+    _lock_child_row(child)
+    enrolment_id, booked = _enrolment_and_booked(child, activity, days)
+    if booked:
         raise ApplicationError(
             _(
                 "Un jour de cette semaine est déjà réservé pour %(child)s : gérez la "
@@ -153,7 +151,7 @@ def booking_add_week(
     booking_week = {
         "child_id": child.pk,
         "family_id": child.family_id,
-        "enrolment_id": enrolment.pk,
+        "enrolment_id": enrolment_id,
         "actor_id": getattr(actor, "pk", None),
     }
     bookings = _book_week(activity, days, **booking_week)
