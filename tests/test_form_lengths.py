@@ -28,6 +28,8 @@ STORED_AS = {
     "DeskPaymentForm.reference": "billing.Payment.reference",
     "CreditNoteForm.reason": "billing.Invoice.reason",
     "PaymentReverseForm.reason": "billing.Payment.note",
+    "MandateRequestForm.address": "sepa.Mandate.address",
+    "RefuseForm.reason": "sepa.Mandate.refusal_reason",
 }
 # Fields stored nowhere as typed (hashed, looked up, sent to an API): still bounded,
 # except passwords, which are hashed.
@@ -41,6 +43,10 @@ NOT_STORED = {
     "ApiConsentForm.birth_country",
     # Parsed into age groups (each label cut to its column).
     "AllocationForm.groups",
+    # Typed with spaces, then normalised and checked by schwifty (34 and 11 characters at
+    # most) before being stored, the IBAN encrypted.
+    "MandateRequestForm.iban",
+    "MandateRequestForm.bic",
 }
 PASSWORDS = {"password", "password1", "password2", "new_password1", "new_password2"}
 

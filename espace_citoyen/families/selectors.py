@@ -156,6 +156,12 @@ def _sheet_child(child: Child, *, health: bool) -> SheetChild:
     )
 
 
+def family_history(family: Family, *, viewer: User) -> list[AuditEntry]:
+    """The card's trail as an agent may read it: health entries only for the roles caring
+    for the children."""
+    return list(audit_for_scope(family, with_sensitive=agent_can_see_health(viewer)))
+
+
 def family_sheet(pk: int, *, viewer: User) -> FamilySheet | None:
     """Everything the agents' family sheet shows to `viewer`, in a fixed number of
     queries: only the document kinds their roles may open, and health data (fields,
