@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_citoyen.accounts.models import RoleChange, User
 from espace_citoyen.accounts.roles import ROLE_LABELS, Role
-from espace_citoyen.accounts.signals import roles_changed
+from espace_citoyen.accounts.signals import profile_changed, roles_changed
 from espace_citoyen.accounts.tokens import account_link_check, account_link_make
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.notifications import notify
@@ -77,17 +77,24 @@ def user_set_password_from_link(*, token: str, password: str) -> User:
     return user
 
 
+PROFILE_FIELDS = ("civility", "last_name", "first_name", "phone")
+
+
 @transaction.atomic
 def user_profile_update(
     *, user: User, civility: str, last_name: str, first_name: str, phone: str
 ) -> User:
-    """Change the name, civility and phone number of an account."""
+    """Change the name, civility and phone number of an account (recorded in the trail)."""
+    # Read from the database: a form bound to the user may already have changed the instance.
+    before = User.objects.filter(pk=user.pk).values(*PROFILE_FIELDS).get()
     user.civility = civility
     user.last_name = last_name.strip()
     user.first_name = first_name.strip()
     user.phone = phone.strip()
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["civility", "last_name", "first_name", "phone"])
+    user.save(update_fields=list(PROFILE_FIELDS))
+    after = {field: getattr(user, field) for field in PROFILE_FIELDS}
+    profile_changed.send(sender=User, user=user, by=user, before=before, after=after)
     return user
 
 

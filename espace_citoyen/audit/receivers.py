@@ -5,7 +5,7 @@ same transaction, with the actor the service was given."""
 from django.dispatch import receiver
 
 from espace_citoyen.accounts.models import User
-from espace_citoyen.accounts.signals import roles_changed
+from espace_citoyen.accounts.signals import profile_changed, roles_changed
 from espace_citoyen.audit.services import audit_record
 
 
@@ -21,5 +21,20 @@ def record_roles_changed(
         label=user.get_full_name() or user.email,
         before={"rôles": sorted(kept + removed)},
         after={"rôles": sorted(kept + granted)},
+        subject=user,
+    )
+
+
+@receiver(profile_changed, dispatch_uid="audit.profile_changed")
+def record_profile_changed(
+    sender, *, user: User, by: User, before: dict, after: dict, **kwargs
+) -> None:
+    audit_record(
+        actor=by,
+        area="accounts",
+        entity="profil",
+        label=user.get_full_name() or user.email,
+        before=before,
+        after=after,
         subject=user,
     )

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.core.testing import page_text
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +36,14 @@ def test_profile_requires_a_name(citizen_client, citizen):
     assert 'value="0612"' in page
     citizen.refresh_from_db()
     assert citizen.last_name == "Martin"
+
+
+def test_a_profile_change_is_recorded_in_the_trail(citizen_client, citizen):
+    """A citizen's profile change is in the one audit trail: who, and before and after."""
+    citizen_client.post(
+        reverse("accounts:profile"),
+        {"civility": "mme", "last_name": "Martin-Leroy", "first_name": "Camille", "phone": ""},
+    )
+    entry = AuditEntry.objects.get(area="accounts", entity="profil")
+    assert entry.actor == citizen
+    assert entry.changes["last_name"] == ["Martin", "Martin-Leroy"]
