@@ -18,7 +18,7 @@ from espace_citoyen.allocation import rules, selectors, services
 from espace_citoyen.allocation.models import AdjustmentAction, AllocationRequest
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
-from espace_citoyen.core.forms import apply_error
+from espace_citoyen.core.forms import IdsChoiceField, apply_error
 
 periscolaire = agent_required(Role.PERISCOLAIRE)
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -27,7 +27,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class AllocationForm(forms.Form):
     label = forms.CharField(label=gettext_lazy("Intitulé"), max_length=150)
-    activities = forms.ModelMultipleChoiceField(
+    activities = IdsChoiceField(
         label=gettext_lazy("Activités (sites)"),
         queryset=Activity.objects.filter(
             kind__in=[ActivityKind.HOLIDAYS, ActivityKind.WEDNESDAY], active=True

@@ -5,6 +5,8 @@ import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -68,3 +70,10 @@ def pdf_structure(content: bytes) -> dict:
         "marked": bool((root.get("/MarkInfo") or {}).get("/Marked")),
         "tags": tags,
     }
+
+
+def migrate_to_latest() -> None:
+    """Bring the test database back to the latest migrations, after a test that migrated
+    an app back and forth: the tests that run after it need the whole schema."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

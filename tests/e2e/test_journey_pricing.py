@@ -13,6 +13,7 @@ from espace_citoyen.accounts.factories import UserFactory, agent_create
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Activity, ActivityKind, Unit
 from espace_citoyen.core.testing import image_upload
+from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.families.factories import family_create
 from espace_citoyen.portal.models import Commune
 from espace_citoyen.pricing import rules, services
@@ -20,6 +21,13 @@ from espace_citoyen.pricing.demo import demo_pdf
 from espace_citoyen.pricing.tests.fake_api_particulier import TOKEN, FakeApiParticulier
 from espace_citoyen.schooling.models import SchoolYear
 from tests.e2e.conftest import axe_check, login
+
+
+def _first_reference() -> str:
+    """The test's first démarche: references come from a sequence, unique but not restarted
+    for each test (on PostgreSQL a later test does not start at 000001)."""
+    return Demarche.objects.order_by("pk").values_list("reference", flat=True).first()
+
 
 PARIS = ZoneInfo("Europe/Paris")
 CANTEEN = "Restauration scolaire — École Jean-Jaurès"
@@ -136,7 +144,7 @@ def test_declaration_validation_personal_rates_and_simulator(pages):
         agent_page.goto("/backoffice/")
         agent_page.get_by_role("link", name="Déclarations de revenus à valider").click()
         axe_check(agent_page)
-        agent_page.get_by_role("link", name="D-2027-000001").click()
+        agent_page.get_by_role("link", name=_first_reference()).click()
         expect(agent_page.get_by_role("main")).to_contain_text(
             "29 232 € / 12 mois / 3 parts = 812 €"
         )
@@ -256,7 +264,7 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         expect(page.get_by_role("status")).to_contain_text(
             "Le document est ajouté à votre déclaration"
         )
-        page.get_by_role("link", name="D-2027-000001").click()
+        page.get_by_role("link", name=_first_reference()).click()
         expect(page.get_by_role("main")).to_contain_text(
             "Quotient familial consulté auprès de la CAF"
         )
@@ -269,7 +277,7 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
         agent_page.get_by_role("link", name=family.number).click()
         expect(agent_page.get_by_role("main")).to_contain_text("1 450 €")
         axe_check(agent_page)
-        agent_page.goto("/backoffice/tarifs/declarations/D-2027-000001/")
+        agent_page.goto(f"/backoffice/tarifs/declarations/{_first_reference()}/")
         expect(
             agent_page.get_by_role(
                 "img",
@@ -284,7 +292,7 @@ def test_the_other_declaration_pages_and_regie_screens_are_accessible(pages, set
             "indiquez le motif de la correction"
         )
         axe_check(agent_page)
-        agent_page.goto("/backoffice/demarches/D-2027-000001/")
+        agent_page.goto(f"/backoffice/demarches/{_first_reference()}/")
         expect(
             agent_page.get_by_role("link", name="Vérifier les justificatifs et valider le quotient")
         ).to_be_visible()

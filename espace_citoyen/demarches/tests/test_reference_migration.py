@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from espace_citoyen.core.models import Counter
 from espace_citoyen.core.services import counter_next, sequence_next
+from espace_citoyen.core.testing import migrate_to_latest
 
 SEQUENCE = "0002_reference_sequence"
 BEFORE = "0001_initial"
@@ -23,6 +24,13 @@ pytestmark = [
 def migrate(target: str) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate([("demarches", target)])
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """The tests after this one need every migration applied, whatever it migrated to."""
+    yield
+    migrate_to_latest()
 
 
 def test_the_sequence_continues_after_the_references_issued_and_back_again():

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.core.testing import migrate_to_latest
 from espace_citoyen.families.factories import family_create
 
 BEFORE = "0002_document_uploaded_by_optional"
@@ -31,6 +32,13 @@ def _move():
 
 def _entries(family) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(area="families", scope_id=family.pk).order_by("id"))
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """The tests after this one need every migration applied, whatever it migrated to."""
+    yield
+    migrate_to_latest()
 
 
 @pytest.mark.transactional

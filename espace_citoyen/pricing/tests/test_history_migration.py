@@ -9,9 +9,17 @@ from django.db.migrations.executor import MigrationExecutor
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.audit.models import AuditEntry
+from espace_citoyen.core.testing import migrate_to_latest
 
 MOVE = "0004_grid_changes_move_to_audit_trail"
 BEFORE = "0003_effort_and_tax_figures_not_null"
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """The tests after this one need every migration applied, whatever it migrated to."""
+    yield
+    migrate_to_latest()
 
 
 @pytest.mark.transactional
