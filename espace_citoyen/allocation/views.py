@@ -126,8 +126,8 @@ def detail(request, pk: int):
             "criteria": selectors.criteria_explained(allocation),
             "form": form,
             "rows": _outcomes(allocation, requests),
-            "closes": services._moment(allocation.closes_at),
-            "opens": services._moment(allocation.opens_at),
+            "closes": services.moment_label(allocation.closes_at),
+            "opens": services.moment_label(allocation.opens_at),
         },
     )
 
