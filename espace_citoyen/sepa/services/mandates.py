@@ -403,19 +403,27 @@ def _debits_cancelled(mandate: Mandate) -> None:
     ).update(debit_on=None, mandate_reference="")
 
 
+def _mandate_end(mandate: Mandate, *, status: str, action: str, summary: str, actor) -> None:
+    """The mandate stops (revoked, suspended, lapsed): invoices not yet in a file are no
+    longer debited, and the event is recorded with who and when."""
+    mandate.status = status
+    mandate.ended_at = timezone.now()
+    mandate.save(update_fields=["status", "ended_at"])
+    _debits_cancelled(mandate)
+    event_record(
+        creditor=mandate.creditor, mandate=mandate, action=action, summary=summary, actor=actor
+    )
+
+
 @transaction.atomic
 def mandate_revoke(*, mandate: Mandate, actor) -> Mandate:
     """Revoked by the family: debits already sent stay, the others are cancelled."""
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if mandate.status not in IN_FORCE_STATUSES:
         raise ApplicationError(_("Ce mandat n'est plus en vigueur."))
-    mandate.status = MandateStatus.REVOKED
-    mandate.ended_at = timezone.now()
-    mandate.save(update_fields=["status", "ended_at"])
-    _debits_cancelled(mandate)
-    event_record(
-        creditor=mandate.creditor,
-        mandate=mandate,
+    _mandate_end(
+        mandate,
+        status=MandateStatus.REVOKED,
         action="revocation",
         summary=f"Mandat {mandate.rum} révoqué",
         actor=actor,
@@ -426,13 +434,9 @@ def mandate_revoke(*, mandate: Mandate, actor) -> Mandate:
 
 def mandate_suspend(*, mandate: Mandate, actor) -> None:
     """After the reject limit: no more debits; the invoices are to pay another way."""
-    mandate.status = MandateStatus.SUSPENDED
-    mandate.ended_at = timezone.now()
-    mandate.save(update_fields=["status", "ended_at"])
-    _debits_cancelled(mandate)
-    event_record(
-        creditor=mandate.creditor,
-        mandate=mandate,
+    _mandate_end(
+        mandate,
+        status=MandateStatus.SUSPENDED,
         action="suspension",
         summary=f"Mandat {mandate.rum} suspendu après {mandate.reject_count} rejets",
         actor=actor,
@@ -449,13 +453,9 @@ def mandates_lapse(*, today: date | None = None, actor=None) -> int:
     for mandate in Mandate.objects.select_for_update().filter(status__in=IN_FORCE_STATUSES):
         last_used = mandate.last_debit_on or mandate.signed_on
         if last_used and rules.lapsed(last_used=last_used, today=today):
-            mandate.status = MandateStatus.LAPSED
-            mandate.ended_at = timezone.now()
-            mandate.save(update_fields=["status", "ended_at"])
-            _debits_cancelled(mandate)
-            event_record(
-                creditor=mandate.creditor,
-                mandate=mandate,
+            _mandate_end(
+                mandate,
+                status=MandateStatus.LAPSED,
                 action="caducite",
                 summary=f"Mandat {mandate.rum} caduc (36 mois sans prélèvement)",
                 actor=actor,
