@@ -1,0 +1,297 @@
+"""Reads of the citizen side: a family's enrolments, the month calendar of a child,
+the iCal feed."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from espace_citoyen.activities import registry, rules
+from espace_citoyen.activities.models import (
+    Activity,
+    ActivityDay,
+    ActivityKind,
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    Enrolment,
+    EnrolmentStatus,
+    HolidayClosing,
+    Unit,
+)
+from espace_citoyen.activities.selectors.calendar import (
+    activity_range,
+    calendar_for,
+    deadline_for,
+    exceptions_between,
+    now_local,
+)
+from espace_citoyen.core import dates
+
+# --- citizen side ----------------------------------------------------------------------------
+
+
+def open_activities(today: date) -> list[Activity]:
+    """Active activities of school years not over yet."""
+    return list(
+        Activity.objects.filter(active=True, school_year__end_date__gte=today)
+        .select_related("school_year", "school")
+        .order_by("school_year__start_date", "kind", "name")
+    )
+
+
+def enrolments_of_family(family) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(family=family)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .select_related("activity__school_year", "activity__school", "demarche", "child")
+        .order_by("child__birth_date", "activity__kind", "-created_at")
+    )
+
+
+def enrolment_for_demarche(demarche) -> Enrolment | None:
+    """The enrolment behind an enrolment démarche, for its page."""
+    return (
+        Enrolment.objects.filter(demarche=demarche)
+        .select_related("activity__school_year", "activity__school", "child")
+        .first()
+    )
+
+
+def enrolment_get_for_family(family, pk: int) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(family=family, pk=pk)
+        .select_related("activity__school_year", "activity__school", "child")
+        .first()
+    )
+
+
+def _waitlist_rank():
+    """Rank on the waitlist: 1 + the waitlisted bookings with a smaller position."""
+    ahead = (
+        Booking.objects.filter(
+            activity_id=OuterRef("activity_id"),
+            date=OuterRef("date"),
+            status=BookingStatus.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead), 0) + 1
+
+
+# The badge of each state on the month page.
+_BADGES = {
+    rules.BOOKED: "badge-success",
+    rules.WAITLISTED: "badge-info",
+    rules.FULL: "badge-warning",
+    rules.FREE: "badge-info",
+}
+
+
+@dataclass
+class CalendarCell:
+    activity: Activity
+    day: date
+    state: rules.DayState
+    week_start: date
+    # Set when another app keeps the day from first-come booking (activities.registry).
+    notice: registry.DayNotice | None = None
+    # Computed once here rather than by filters in each of the page's cells: the cell's
+    # anchor (`jour-<activity>-<YYYY-MM-DD>`, the fragment a booking returns to), the date
+    # as the forms send it, and the badge's class.
+    iso: str = field(init=False)
+    anchor: str = field(init=False)
+    badge: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.iso = self.day.isoformat()
+        self.anchor = f"jour-{self.activity.pk}-{self.iso}"
+        self.badge = _BADGES.get(self.state.code, "")
+
+
+@dataclass
+class CalendarRow:
+    day: date
+    label: str
+    cells: list[CalendarCell] = field(default_factory=list)
+
+
+@dataclass
+class MonthCalendar:
+    child: object
+    year: int
+    month: int
+    activities: list[Activity]
+    rows: list[CalendarRow]
+    previous: date | None
+    next: date | None
+    weeks: list[dict]  # week bookings offered for holiday activities
+    # Days before the month's first open day (one that can still be booked or changed),
+    # folded on the page; `rows` starts at that day. Empty when no day is open.
+    past: list[CalendarRow] = field(default_factory=list)
+    first_open: date | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{dates.month_name(self.month)} {self.year}"
+
+
+def child_month(child, year: int, month: int) -> MonthCalendar:
+    """The month calendar of a child: for each weekday and each activity the child is
+    enrolled in, its state (booked / waitlisted / free / full / closed / locked), in a
+    fixed number of queries."""
+    enrolments = list(
+        Enrolment.objects.filter(child=child, status=EnrolmentStatus.ACCEPTED)
+        .select_related("activity__school_year", "activity__school")
+        .order_by("activity__kind", "activity__name")
+    )
+    activities = [enrolment.activity for enrolment in enrolments]
+    days = rules.month_weekdays(year, month)
+    first, last = days[0], days[-1]
+    activity_ids = [activity.pk for activity in activities]
+    bookings = {
+        (booking.activity_id, booking.date): booking
+        for booking in Booking.objects.filter(
+            child=child,
+            activity_id__in=activity_ids,
+            date__range=(first, last),
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+        ).annotate(rank=_waitlist_rank())
+    }
+    counters = {
+        (row.activity_id, row.date): row
+        for row in ActivityDay.objects.filter(
+            activity_id__in=activity_ids, date__range=(first, last)
+        )
+    }
+    exceptions = exceptions_between(activities, first, last)
+    closings = list(
+        HolidayClosing.objects.filter(
+            activity_id__in=activity_ids, last_day__gte=first, first_day__lte=last
+        )
+    )
+    notices = registry.day_notices(activities, first, last)
+    now = now_local()
+    calendars = {activity.pk: calendar_for(activity, exceptions) for activity in activities}
+    rows = []
+    weeks: dict[tuple[int, date], dict] = {}
+    for day in days:
+        row = CalendarRow(day=day, label=rules.day_label(day))
+        for activity in activities:
+            calendar = calendars[activity.pk]
+            booking = bookings.get((activity.pk, day))
+            counter = counters.get((activity.pk, day))
+            free = counter.free if counter else activity.capacity
+            closed = rules.closed_reason(day, calendar)
+            deadline = deadline_for(activity, day, calendar, closings)
+            state = rules.day_state(
+                closed=closed,
+                booking_status=(
+                    None
+                    if booking is None
+                    else "confirmed"
+                    if booking.status == BookingStatus.CONFIRMED
+                    else "waitlisted"
+                ),
+                position=getattr(booking, "rank", None),
+                deadline=deadline,
+                now=now,
+                free_places=free,
+                by_week=activity.unit == Unit.WEEK,
+            )
+            notice = notices.get((activity.pk, day))
+            if notice is not None and state.code in (rules.FREE, rules.FULL):
+                # Not booked first come: the server would refuse, the page says where to ask.
+                state = rules.DayState(rules.ON_REQUEST, notice.label, notice.reason)
+            else:
+                notice = None
+            monday, _sunday = rules.week_of(day)
+            row.cells.append(
+                CalendarCell(
+                    activity=activity, day=day, state=state, week_start=monday, notice=notice
+                )
+            )
+            if activity.kind == ActivityKind.HOLIDAYS and closed is None:
+                week = weeks.setdefault(
+                    (activity.pk, monday),
+                    {
+                        "activity": activity,
+                        "monday": monday,
+                        "label": rules.day_label(monday),
+                        "states": [],
+                    },
+                )
+                week["states"].append(state.code)
+        rows.append(row)
+    week_offers = []
+    for week in weeks.values():
+        states = week.pop("states")
+        week["bookable"] = all(code in (rules.FREE, rules.FULL) for code in states)
+        week["full"] = any(code == rules.FULL for code in states)
+        if week["bookable"]:
+            week_offers.append(week)
+    open_at = next(
+        (
+            index
+            for index, row in enumerate(rows)
+            if any(c.state.action or c.notice for c in row.cells)
+        ),
+        None,
+    )
+    first_open = rows[open_at].day if open_at is not None else None
+    past, rows = (rows[:open_at], rows[open_at:]) if open_at else ([], rows)
+    starts = [activity.school_year.start_date for activity in activities]
+    ends = [activity_range(activity)[1] for activity in activities]
+    month_start = date(year, month, 1)
+    previous = (month_start - timedelta(days=1)).replace(day=1)
+    following = (month_start + timedelta(days=32)).replace(day=1)
+    return MonthCalendar(
+        child=child,
+        year=year,
+        month=month,
+        activities=activities,
+        rows=rows,
+        previous=previous if starts and previous >= min(starts).replace(day=1) else None,
+        next=following if ends and following <= max(ends) else None,
+        weeks=week_offers,
+        past=past,
+        first_open=first_open,
+    )
+
+
+def child_first_month(child, today: date) -> MonthCalendar:
+    """The calendar a parent lands on: this month, or the next one when no day left in
+    this month can still be booked or changed (at the end of a month). At most twice
+    the queries of one month."""
+    calendar = child_month(child, today.year, today.month)
+    if calendar.first_open is None and calendar.next is not None:
+        following = child_month(child, calendar.next.year, calendar.next.month)
+        if following.first_open is not None:
+            return following
+    return calendar
+
+
+def feed_for(child) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(child=child, revoked_at__isnull=True).first()
+
+
+def feed_bookings(token: str):
+    """The child and confirmed bookings behind a live feed token, or (None, [])."""
+    feed = (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("child")
+        .first()
+    )
+    if feed is None:
+        return None, []
+    bookings = list(
+        Booking.objects.filter(child=feed.child, status=BookingStatus.CONFIRMED)
+        .select_related("activity__school")
+        .order_by("date", "activity__kind")
+    )
+    return feed.child, bookings
