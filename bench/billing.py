@@ -54,6 +54,7 @@ def django_env(name: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings_billing",
         "DEBUG": "0",
         "SECRET_KEY": "bench-billing-not-secret",
+        "SEPA_ENABLED": "false",  # no IBAN is read: no encryption key needed
         "ALLOWED_HOSTS": "localhost",
     }
 

@@ -93,6 +93,7 @@ SERVER_ENV = {
     "DATABASE_CONN_MAX_AGE": "60",
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "SEPA_ENABLED": "false",  # no IBAN is read: no encryption key needed
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": BASE,
     "SECURE_SSL_REDIRECT": "0",
