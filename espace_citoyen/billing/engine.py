@@ -10,22 +10,21 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from espace_citoyen.activities.models import (
     Activity,
-    Attendance,
-    Booking,
-    BookingStatus,
     Enrolment,
     EnrolmentStatus,
 )
-from espace_citoyen.billing import rules
+from espace_citoyen.billing import rules, units
 from espace_citoyen.billing.models import Invoice, InvoiceKind, InvoiceLine
-from espace_citoyen.families.models import Child, Family, Guardian
+from espace_citoyen.families.models import Child, Civility, Family, Guardian, address_lines
 from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing.models import FamilyQuotient, TariffBracket, TariffGrid
@@ -120,42 +119,52 @@ class Catalogue:
         return self.activities[activity_id].place or _("Sans lieu")
 
     def price(self, grid, rule, qf, *, resident, pai, unbooked) -> rules.LinePrice:
-        key = (grid.pk, qf, resident, pai, unbooked)
+        # By the rule's content, not the grid: schools often share the same grid.
+        key = (rule, qf, resident, pai, unbooked)
         price = self._prices.get(key)
         if price is None:
-            computed = pricing_rules.unit_price(
-                rule, qf, resident=resident, pai=pai, unbooked=unbooked
-            )
-            explanation = computed.explanation
-            if pai and rule.pai_price is not None:
-                explanation = rules.special_price_explanation(
-                    base=pricing_rules.round_cents(rule.pai_price),
-                    surcharge=pricing_rules.round_cents(rule.unbooked_surcharge)
-                    if unbooked and rule.unbooked_surcharge
-                    else None,
-                    money=pricing_rules.money,
-                )
-            price = self._prices[key] = rules.LinePrice(computed.amount, explanation)
+            price = self._prices[key] = line_price(*key, translation.get_language())
         return price
 
 
-def families_to_bill(month: date) -> list[int]:
-    """Ids of the families with a booking or an attendance in the month."""
-    start, end = month, rules.month_end(month)
-    booked = Booking.objects.filter(
-        date__range=(start, end), status=BookingStatus.CONFIRMED
-    ).values_list("family_id", flat=True)
-    present = Attendance.objects.filter(date__range=(start, end), present=True).values_list(
-        "child__family_id", flat=True
-    )
-    return sorted(set(booked.distinct()) | set(present.distinct()))
+@lru_cache(maxsize=100_000)
+def line_price(rule, qf, resident, pai, unbooked, language) -> rules.LinePrice:
+    """The unit price and its explanation, remembered by the process: a pure function of
+    the grid's rule, the QF, the family's situation and the language of the text, and a
+    commune's families keep their QF from one month to the next."""
+    computed = pricing_rules.unit_price(rule, qf, resident=resident, pai=pai, unbooked=unbooked)
+    explanation = computed.explanation
+    if pai and rule.pai_price is not None:
+        explanation = rules.special_price_explanation(
+            base=pricing_rules.round_cents(rule.pai_price),
+            surcharge=pricing_rules.round_cents(rule.unbooked_surcharge)
+            if unbooked and rule.unbooked_surcharge
+            else None,
+            money=pricing_rules.money,
+        )
+    return rules.LinePrice(computed.amount, explanation)
+
+
+def family_span(family_ids: Sequence[int]) -> tuple[int, int]:
+    """The range of ids holding `family_ids`: a chunk reads by range (one index range,
+    no list of thousands of parameters to build and parse) and keeps its own families
+    in Python. A run's chunk is a slice of the sorted families to bill, so the range
+    holds few others."""
+    return min(family_ids), max(family_ids)
 
 
 def billed_days(family_ids: Sequence[int], month: date) -> set[tuple[int, int, date]]:
     """(child, activity, day) already on an invoice of the month and not credited."""
-    invoices = list(
-        Invoice.objects.filter(family_id__in=family_ids, month=month).values_list("pk", "kind")
-    )
+    if not family_ids:
+        return set()
+    wanted = set(family_ids)
+    invoices = [
+        (pk, kind)
+        for pk, kind, family_id in Invoice.objects.filter(
+            family__pk__range=family_span(family_ids), month=month
+        ).values_list("pk", "kind", "family_id")
+        if family_id in wanted
+    ]
     if not invoices:
         return set()
     credited = set(
@@ -174,93 +183,104 @@ def billed_days(family_ids: Sequence[int], month: date) -> set[tuple[int, int, d
     }
 
 
-def _payers(family_ids: Sequence[int]) -> dict[int, tuple[str, str, list[str]]]:
-    by_family: dict[int, list[Guardian]] = defaultdict(list)
-    for guardian in Guardian.objects.filter(family_id__in=family_ids).only(
-        "family_id", "civility", "first_name", "last_name", "email", "is_payer", "position"
-    ):
-        by_family[guardian.family_id].append(guardian)
+class _Family(NamedTuple):
+    number: str
+    address: str  # the payer's address lines, joined
+    resident: bool
+
+
+class _Child(NamedTuple):
+    family_id: int
+    full_name: str
+    has_pai: bool
+    birth_date: date
+
+
+def _families(family_ids: Sequence[int], postal_codes) -> dict[int, _Family]:
+    """What an invoice needs of each family: read as plain rows, not model instances
+    (a run reads thousands)."""
     result = {}
-    for family_id, guardians in by_family.items():
-        guardians.sort(key=lambda g: (not g.is_payer, g.position, g.pk))
-        payer = guardians[0]
-        emails = sorted({g.email for g in guardians if g.email})
-        result[family_id] = (payer.formal_name, payer, emails)
+    wanted = set(family_ids)
+    for pk, number, line1, line2, postal_code, city, validated_on in Family.objects.filter(
+        pk__range=family_span(family_ids)
+    ).values_list(
+        "pk",
+        "number",
+        "address_line1",
+        "address_line2",
+        "postal_code",
+        "city",
+        "address_validated_on",
+    ):
+        if pk not in wanted:
+            continue
+        result[pk] = _Family(
+            number,
+            "\n".join(address_lines(line1, line2, postal_code, city)),
+            pricing_rules.is_resident(
+                postal_code=postal_code,
+                address_validated=validated_on is not None,
+                commune_codes=postal_codes,
+            ),
+        )
     return result
 
 
-# The month's billable units of a chunk's children, grouped by the database: one row per
-# family, child, activity and register state, with its days. Booked days come with their
-# register line (or none); present days without a confirmed booking are the unbooked
-# ones. Which rows bill what stays `rules.billable_kind`'s decision.
-UNITS_SQL = """
-SELECT b.family_id, b.child_id, b.activity_id, 1, a.present, a.justified, {days_b}
-FROM activities_booking b
-LEFT JOIN activities_attendance a
-  ON a.activity_id = b.activity_id AND a.date = b.date AND a.child_id = b.child_id
-  AND a.activity_id {activities} AND a.date BETWEEN %s AND %s
-WHERE b.child_id {children} AND b.status = %s AND b.date BETWEEN %s AND %s
-GROUP BY b.family_id, b.child_id, b.activity_id, a.present, a.justified
-UNION ALL
-SELECT c.family_id, a.child_id, a.activity_id, 0, a.present, a.justified, {days_a}
-FROM activities_attendance a
-JOIN families_child c ON c.id = a.child_id
-WHERE a.activity_id {activities} AND a.date BETWEEN %s AND %s AND a.child_id {children}
-  AND a.present
-  AND NOT EXISTS (
-    SELECT 1 FROM activities_booking x
-    WHERE x.child_id = a.child_id AND x.activity_id = a.activity_id AND x.date = a.date
-      AND x.status = %s
-  )
-GROUP BY c.family_id, a.child_id, a.activity_id, a.present, a.justified
-"""
+def _children(family_ids: Sequence[int]) -> dict[int, _Child]:
+    wanted = set(family_ids)
+    return {
+        pk: _Child(family_id, f"{first_name} {last_name}", has_pai, birth_date)
+        for pk, family_id, first_name, last_name, has_pai, birth_date in Child.objects.filter(
+            family__pk__range=family_span(family_ids)
+        )
+        .order_by()
+        .values_list("pk", "family_id", "first_name", "last_name", "has_pai", "birth_date")
+        if family_id in wanted
+    }
 
 
-def _in(values: list[int]) -> tuple[str, list]:
-    if connection.vendor == "postgresql":
-        return "= ANY(%s)", [values]
-    return "IN (" + ", ".join(["%s"] * len(values)) + ")", values
+def _payers(family_ids: Sequence[int]) -> dict[int, tuple[str, list[str]]]:
+    """(the payer's formal name, every guardian's e-mail) by family."""
+    civilities = {value: str(label) for value, label in Civility.choices}
+    by_family: dict[int, list[tuple]] = defaultdict(list)
+    wanted = set(family_ids)
+    for row in (
+        Guardian.objects.filter(family__pk__range=family_span(family_ids))
+        .order_by()
+        .values_list(
+            "family_id",
+            "is_payer",
+            "position",
+            "pk",
+            "civility",
+            "first_name",
+            "last_name",
+            "email",
+        )
+    ):
+        if row[0] in wanted:
+            by_family[row[0]].append(row)
+    result = {}
+    for family_id, guardians in by_family.items():
+        guardians.sort(key=lambda g: (not g[1], g[2], g[3]))
+        _f, _p, _pos, _pk, civility, first_name, last_name, _e = guardians[0]
+        emails = sorted({g[7] for g in guardians if g[7]})
+        result[family_id] = (f"{civilities.get(civility, '')} {first_name} {last_name}", emails)
+    return result
 
 
-def _unit_groups(
-    child_ids: list[int], activity_ids: list[int], start: date, end: date
-) -> list[tuple]:
-    """(family, child, activity, booked, present, justified, days) of the chunk's
-    children in the month, from one grouped statement. The register is read by activity
-    and date (its unique index), like the bookings by child and date (theirs)."""
-    if not child_ids or not activity_ids:
-        return []
-    children, child_params = _in(child_ids)
-    activities, activity_params = _in(activity_ids)
-    if connection.vendor == "postgresql":
-        days_b, days_a = "array_agg(b.date)", "array_agg(a.date)"
-    else:
-        days_b, days_a = "group_concat(b.date)", "group_concat(a.date)"
-    sql = UNITS_SQL.format(children=children, activities=activities, days_b=days_b, days_a=days_a)
-    confirmed = BookingStatus.CONFIRMED.value
-    params = [
-        *activity_params,
-        start,
-        end,
-        *child_params,
-        confirmed,
-        start,
-        end,
-        *activity_params,
-        start,
-        end,
-        *child_params,
-        confirmed,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _days(value) -> list[date]:
-    if isinstance(value, str):  # SQLite's group_concat
-        return [date.fromisoformat(day) for day in value.split(",")]
-    return list(value)
+def _quotients(family_ids: Sequence[int], start: date, end: date) -> dict[int, list[tuple]]:
+    """The QF periods over the month by family: (qf, starts_on, ends_before)."""
+    quotients: dict[int, list[tuple]] = defaultdict(list)
+    wanted = set(family_ids)
+    for family_id, qf, starts_on, ends_before in (
+        FamilyQuotient.objects.filter(family__pk__range=family_span(family_ids), starts_on__lte=end)
+        .filter(Q(ends_before__isnull=True) | Q(ends_before__gt=start))
+        .values_list("family_id", "qf", "starts_on", "ends_before")
+    ):
+        if family_id in wanted:
+            quotients[family_id].append((qf, starts_on, ends_before))
+    return quotients
 
 
 def _pieces(days: list[date], breaks: list[date]) -> Iterator[list[date]]:
@@ -280,83 +300,73 @@ def _pieces(days: list[date], breaks: list[date]) -> Iterator[list[date]]:
 
 
 def drafts_for(
-    family_ids: Sequence[int], month: date, catalogue: Catalogue, anomalies: list[Anomaly]
+    family_ids: Sequence[int],
+    month: date,
+    catalogue: Catalogue,
+    anomalies: list[Anomaly],
+    groups: Sequence[tuple] | None = None,
 ) -> Iterator[FamilyDraft]:
     """The invoice drafts of `family_ids` for `month`, without what is already billed.
-    Fixed number of queries whatever the number of families (one chunk).
+    Fixed number of queries whatever the number of families (one chunk). `groups` are
+    the chunk's rows of `units.MonthUnits` when the whole month was grouped at once;
+    without them the chunk's children are grouped here.
 
     Set-based: the database groups the units (one row per child, activity and register
     state, with its days); each group is cut where the grid or the family's QF may
     change (the only dates where the price can) and each piece is priced once, with the
     grid and QF of its first day. `tests/reference.py` keeps the day-by-day rule this
     must equal; a property test compares them on random data."""
+    if not family_ids:
+        return
     start, end = month, rules.month_end(month)
-    families = {
-        f.pk: f
-        for f in Family.objects.filter(pk__in=family_ids).only(
-            "number",
-            "address_line1",
-            "address_line2",
-            "postal_code",
-            "city",
-            "address_validated_on",
-        )
-    }
-    children = {
-        c.pk: c
-        for c in Child.objects.filter(family_id__in=family_ids).only(
-            "family_id", "first_name", "last_name", "has_pai", "birth_date"
-        )
-    }
+    families = _families(family_ids, catalogue.postal_codes)
+    children = _children(family_ids)
     payers = _payers(family_ids)
-    quotients: dict[int, list[FamilyQuotient]] = defaultdict(list)
-    for record in (
-        FamilyQuotient.objects.filter(family_id__in=family_ids, starts_on__lte=end)
-        .filter(Q(ends_before__isnull=True) | Q(ends_before__gt=start))
-        .only("family_id", "qf", "starts_on", "ends_before")
-    ):
-        quotients[record.family_id].append(record)
-    enrolled = set(
-        Enrolment.objects.filter(
-            family_id__in=family_ids, status=EnrolmentStatus.ACCEPTED
+    quotients = _quotients(family_ids, start, end)
+    enrolled = {
+        (child_id, activity_id)
+        for child_id, activity_id in Enrolment.objects.filter(
+            family__pk__range=family_span(family_ids), status=EnrolmentStatus.ACCEPTED
         ).values_list("child_id", "activity_id")
-    )
+        if child_id in children
+    }
     already: dict[tuple[int, int], set[date]] = defaultdict(set)
     for child_id, activity_id, day in billed_days(family_ids, month):
         already[(child_id, activity_id)].add(day)
+    if groups is None:
+        groups = units.unit_groups(list(children), start, end)
 
     # (child, activity, kind, days) by family, what is already billed taken out.
-    units: dict[int, list[tuple[int, int, str, list[date]]]] = defaultdict(list)
-    for family_id, child_id, activity_id, booked, present, justified, days in _unit_groups(
-        list(children), sorted(catalogue.activities), start, end
-    ):
-        if not booked and child_id not in children:
+    billable: dict[int, list[tuple[int, int, str, list[date]]]] = defaultdict(list)
+    for family_id, child_id, activity_id, booked, present, justified, days in groups:
+        child = children.get(child_id)
+        if child is None or activity_id not in catalogue.activities:
             continue
-        kind = rules.billable_kind(booked=bool(booked), present=present, justified=bool(justified))
+        kind = rules.billable_kind(
+            booked=bool(booked),
+            present=None if present is None else bool(present),  # SQLite's temporary table: 0/1
+            justified=bool(justified),
+        )
         if kind is None:
             continue
-        days = _days(days)
+        days = units.days_of(days)
         done = already.get((child_id, activity_id))
         if done:
             days = [day for day in days if day not in done]
         if days:
-            if not booked:
-                family_id = children[child_id].family_id
-            units[family_id].append((child_id, activity_id, kind, sorted(days)))
+            billable[child.family_id if not booked else family_id].append(
+                (child_id, activity_id, kind, days)
+            )
 
-    for family_id in sorted(units):
+    for family_id in sorted(billable):
         family = families[family_id]
-        payer_name, _payer, emails = payers.get(family_id, (family.number, None, []))
-        resident = pricing_rules.is_resident(
-            postal_code=family.postal_code,
-            address_validated=family.address_validated_on is not None,
-            commune_codes=catalogue.postal_codes,
-        )
+        payer_name, emails = payers.get(family_id, (family.number, []))
+        resident = family.resident
         records = quotients.get(family_id, [])
-        qf_breaks = [r.starts_on for r in records] + [r.ends_before for r in records]
+        qf_breaks = [r[1] for r in records] + [r[2] for r in records]
         noted: set = set()
         priced: list[tuple[int, int, str, rules.LinePrice, list[date]]] = []
-        for child_id, activity_id, kind, days in units[family_id]:
+        for child_id, activity_id, kind, days in billable[family_id]:
             child = children[child_id]
             breaks = _breaks([*qf_breaks, *catalogue.grid_breaks(activity_id)])
             for piece in _pieces(days, breaks):
@@ -440,7 +450,7 @@ def drafts_for(
             family_id=family_id,
             family_number=family.number,
             payer_name=payer_name,
-            payer_address="\n".join(family.address_lines),
+            payer_address=family.address,
             emails=emails,
             lines=lines,
             child_names={line.child_id: children[line.child_id].full_name for line in lines},
@@ -451,10 +461,10 @@ def _breaks(dates) -> list[date]:
     return sorted({day for day in dates if day is not None})
 
 
-def _qf_on(records: list[FamilyQuotient], day: date) -> int | None:
-    for record in records:
-        if record.starts_on <= day and (record.ends_before is None or day < record.ends_before):
-            return record.qf
+def _qf_on(records: list[tuple], day: date) -> int | None:
+    for qf, starts_on, ends_before in records:
+        if starts_on <= day and (ends_before is None or day < ends_before):
+            return qf
     return None
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from espace_citoyen.billing import engine, rules
+from espace_citoyen.billing.units import MonthUnits
 
 
 @dataclass
@@ -53,24 +54,22 @@ def run_preview(month: date, *, regie, anomalies_shown: int = 200) -> Preview:
     sites: dict[str, Row] = {}
     families: set[int] = set()
     anomalies: list[engine.Anomaly] = []
-    family_ids = engine.families_to_bill(month)
-    for start in range(0, len(family_ids), engine.CHUNK):
-        chunk = family_ids[start : start + engine.CHUNK]
-        for draft in engine.drafts_for(chunk, month, catalogue, anomalies):
-            families.add(draft.family_id)
-            preview.invoices += 1
-            preview.total += draft.total
-            for line in draft.lines:
-                service = services.setdefault(
-                    catalogue.service(line.activity_id), Row(catalogue.service(line.activity_id))
-                )
-                service.quantity += line.quantity
-                service.amount += line.amount
-                site = sites.setdefault(
-                    catalogue.site(line.activity_id), Row(catalogue.site(line.activity_id))
-                )
-                site.quantity += line.quantity
-                site.amount += line.amount
+    with MonthUnits(month, rules.month_end(month)) as units:
+        for chunk in units.chunks(engine.CHUNK):
+            groups = units.groups(chunk)
+            for draft in engine.drafts_for(chunk, month, catalogue, anomalies, groups):
+                families.add(draft.family_id)
+                preview.invoices += 1
+                preview.total += draft.total
+                for line in draft.lines:
+                    label = catalogue.service(line.activity_id)
+                    service = services.setdefault(label, Row(label))
+                    service.quantity += line.quantity
+                    service.amount += line.amount
+                    label = catalogue.site(line.activity_id)
+                    site = sites.setdefault(label, Row(label))
+                    site.quantity += line.quantity
+                    site.amount += line.amount
     preview.families = len(families)
     preview.services = sorted(services.values(), key=lambda row: row.label)
     preview.sites = sorted(sites.values(), key=lambda row: row.label)

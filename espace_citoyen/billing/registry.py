@@ -3,6 +3,8 @@ billing: the payments app registers an option in its AppConfig.ready(), and the 
 invoice pages show a form posting the chosen invoices' ids (`invoice`, repeated) to it."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.urls import reverse
 
@@ -38,8 +40,22 @@ def payment_options() -> list[PaymentOption]:
 _issued_hooks: list = []
 
 
+class IssuedInvoice(NamedTuple):
+    """An invoice a run just issued, as its hooks see it (a run issues thousands: no
+    model instances)."""
+
+    pk: int
+    family_id: int
+    regie_id: int
+    total: Decimal
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.total  # nothing paid nor credited yet
+
+
 def invoices_issued_register(hook) -> None:
-    """`hook(invoices=list[Invoice])`, called in the transaction that issues them."""
+    """`hook(invoices=list[IssuedInvoice])`, called in the transaction that issues them."""
     if hook not in _issued_hooks:
         _issued_hooks.append(hook)
 

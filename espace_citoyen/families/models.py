@@ -48,12 +48,17 @@ class Family(TimeStampedModel):
 
     @property
     def address_lines(self) -> list[str]:
-        lines = [self.address_line1, self.address_line2, f"{self.postal_code} {self.city}"]
-        return [line for line in lines if line.strip()]
+        return address_lines(self.address_line1, self.address_line2, self.postal_code, self.city)
 
     @property
     def is_validated(self) -> bool:
         return self.status == FamilyStatus.VALIDATED
+
+
+def address_lines(line1: str, line2: str, postal_code: str, city: str) -> list[str]:
+    """A postal address's non-empty lines (also for rows read without a model)."""
+    lines = [line1, line2, f"{postal_code} {city}"]
+    return [line for line in lines if line.strip()]
 
 
 class Guardian(TimeStampedModel):

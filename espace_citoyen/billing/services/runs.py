@@ -5,11 +5,10 @@ Running a month again bills nothing twice: each chunk locks its families, reads 
 month's invoices already hold, and bills only the days not yet billed (late attendance
 goes into a supplementary invoice; an issued invoice is never edited)."""
 
-import json
 import logging
 from datetime import date
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,19 +17,19 @@ from django_tasks import task
 from espace_citoyen.billing import engine, rules
 from espace_citoyen.billing.models import (
     BillingRun,
-    Invoice,
     InvoiceKind,
-    InvoiceLine,
     InvoiceStatus,
     Payment,
     RunStatus,
 )
-from espace_citoyen.billing.registry import invoices_issued_hooks
+from espace_citoyen.billing.registry import IssuedInvoice, invoices_issued_hooks
+from espace_citoyen.billing.services import bulk
 from espace_citoyen.billing.services.events import event_record
 from espace_citoyen.billing.services.mail import invoice_mails_task
 from espace_citoyen.billing.services.numbering import invoice_numbers_reserve
 from espace_citoyen.billing.services.payments import credit_apply
 from espace_citoyen.billing.services.regies import regie_default
+from espace_citoyen.billing.units import MonthUnits
 from espace_citoyen.core.dates import month_name
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.models import Family
@@ -79,14 +78,16 @@ def billing_run_task(*, run_id: int) -> int:
     return billing_run_execute(run_id=run_id).invoices_count
 
 
-def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date):
+def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date, groups=None):
+    # The chunk's families locked (credit notes and desk payments wait): by their range of
+    # ids, which holds few others (see engine.family_span).
     list(
         Family.objects.select_for_update()
-        .filter(pk__in=family_ids)
+        .filter(pk__range=engine.family_span(family_ids))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    drafts = list(engine.drafts_for(family_ids, run.month, catalogue, []))
+    drafts = list(engine.drafts_for(family_ids, run.month, catalogue, [], groups))
     if not drafts:
         return [], 0
     regie = run.regie
@@ -94,107 +95,68 @@ def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date)
         regie=regie, kind=InvoiceKind.INVOICE, year=today.year, count=len(drafts)
     )
     due_on = rules.due_date(today, regie.due_days)
-    invoices = []
+    rows = []
     for draft, (sequence, number) in zip(drafts, numbers, strict=True):
         total = draft.total
-        invoices.append(
-            Invoice(
-                regie=regie,
-                kind=InvoiceKind.INVOICE,
-                number=number,
-                year=today.year,
-                sequence=sequence,
-                family_id=draft.family_id,
-                run=run,
-                month=run.month,
-                issued_on=today,
-                due_on=due_on,
-                total=total,
-                status=InvoiceStatus.UNPAID if total > 0 else InvoiceStatus.PAID,
-                payer_name=draft.payer_name,
-                payer_address=draft.payer_address,
-                created_by=run.started_by,
-            )
+        rows.append(
+            {
+                "regie_id": regie.pk,
+                "kind": InvoiceKind.INVOICE.value,
+                "number": number,
+                "year": today.year,
+                "sequence": sequence,
+                "family_id": draft.family_id,
+                "run_id": run.pk,
+                "month": run.month,
+                "issued_on": today,
+                "due_on": due_on,
+                "total": total,
+                "status": (InvoiceStatus.UNPAID if total > 0 else InvoiceStatus.PAID).value,
+                "payer_name": draft.payer_name,
+                "payer_address": draft.payer_address,
+                "created_by_id": run.started_by_id,
+            }
         )
-    Invoice.objects.bulk_create(invoices)
+    ids = bulk.invoices_insert(rows)
+    invoices = [
+        IssuedInvoice(pk, row["family_id"], row["regie_id"], row["total"])
+        for pk, row in zip(ids, rows, strict=True)
+    ]
     lines = []
-    for draft, invoice in zip(drafts, invoices, strict=True):
+    for draft, invoice_id in zip(drafts, ids, strict=True):
         for position, line in enumerate(draft.lines, start=1):
             lines.append(
-                InvoiceLine(
-                    invoice=invoice,
-                    position=position,
-                    child_id=line.child_id,
-                    child_name=draft.child_names[line.child_id],
-                    activity_id=line.activity_id,
-                    service=catalogue.service(line.activity_id),
-                    kind=line.kind,
-                    days=[day.isoformat() for day in line.days],
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                    explanation=line.explanation[:400],
+                (
+                    invoice_id,
+                    position,
+                    line.child_id,
+                    draft.child_names[line.child_id],
+                    line.activity_id,
+                    catalogue.service(line.activity_id),
+                    line.kind,
+                    [day.isoformat() for day in line.days],
+                    line.quantity,
+                    line.unit_price,
+                    line.amount,
+                    line.explanation[:400],
                 )
             )
-    _lines_insert(lines)
+    bulk.lines_insert(lines)
     # Credit kept from overpayments goes to the new invoices.
-    with_payments = set(
-        Payment.objects.filter(
-            regie=regie, family_id__in=[d.family_id for d in drafts]
+    billed = {draft.family_id for draft in drafts}
+    with_payments = {
+        family_id
+        for family_id in Payment.objects.filter(
+            regie=regie, family__pk__range=engine.family_span(family_ids)
         ).values_list("family_id", flat=True)
-    )
+        if family_id in billed
+    }
     for family_id in sorted(with_payments):
         credit_apply(family=Family(pk=family_id), regie=regie)
     for hook in invoices_issued_hooks():
         hook(invoices=invoices)
-    ids = [invoice.pk for invoice in invoices]
     transaction.on_commit(lambda: invoice_mails_task.enqueue(invoice_ids=ids), robust=False)
     return invoices, sum((invoice.total for invoice in invoices), rules.ZERO)
-
-
-LINE_COLUMNS = (
-    "invoice_id",
-    "position",
-    "child_id",
-    "child_name",
-    "activity_id",
-    "service",
-    "kind",
-    "days",
-    "quantity",
-    "unit_price",
-    "amount",
-    "explanation",
-)
-
-
-def _lines_insert(lines: list[InvoiceLine]) -> None:
-    """Insert a chunk's lines: PostgreSQL's COPY (a run writes hundreds of thousands of
-    lines), Django's bulk_create elsewhere."""
-    if connection.vendor != "postgresql":
-        InvoiceLine.objects.bulk_create(lines, batch_size=2000)
-        return
-    table = InvoiceLine._meta.db_table
-    with connection.cursor() as cursor:
-        columns = ", ".join(LINE_COLUMNS)
-        with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for line in lines:
-                copy.write_row(
-                    (
-                        line.invoice.pk,
-                        line.position,
-                        line.child_id,
-                        line.child_name,
-                        line.activity_id,
-                        line.service,
-                        line.kind,
-                        json.dumps(line.days),
-                        line.quantity,
-                        line.unit_price,
-                        line.amount,
-                        line.explanation,
-                    )
-                )
 
 
 def billing_run_execute(*, run_id: int, today: date | None = None) -> BillingRun:
@@ -207,17 +169,18 @@ def billing_run_execute(*, run_id: int, today: date | None = None) -> BillingRun
     BillingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     try:
         catalogue = engine.Catalogue(run.month)
-        family_ids = engine.families_to_bill(run.month)
-        BillingRun.objects.filter(pk=run.pk).update(families_total=len(family_ids))
-        for start in range(0, len(family_ids), engine.CHUNK):
-            chunk = family_ids[start : start + engine.CHUNK]
-            with transaction.atomic():
-                invoices, amount = _issue_chunk(run, chunk, catalogue, today)
-            BillingRun.objects.filter(pk=run.pk).update(
-                families_done=F("families_done") + len(chunk),
-                invoices_count=F("invoices_count") + len(invoices),
-                total_amount=F("total_amount") + amount,
-            )
+        with MonthUnits(run.month, rules.month_end(run.month)) as units:
+            BillingRun.objects.filter(pk=run.pk).update(families_total=len(units.family_ids))
+            for chunk in units.chunks(engine.CHUNK):
+                with transaction.atomic():
+                    invoices, amount = _issue_chunk(
+                        run, chunk, catalogue, today, units.groups(chunk)
+                    )
+                BillingRun.objects.filter(pk=run.pk).update(
+                    families_done=F("families_done") + len(chunk),
+                    invoices_count=F("invoices_count") + len(invoices),
+                    total_amount=F("total_amount") + amount,
+                )
     except Exception as error:
         logger.exception("Billing run %s failed", run.pk)
         BillingRun.objects.filter(pk=run.pk).update(

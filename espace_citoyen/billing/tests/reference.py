@@ -17,9 +17,29 @@ from espace_citoyen.activities.models import (
     EnrolmentStatus,
 )
 from espace_citoyen.billing import engine, rules
-from espace_citoyen.families.models import Child, Family
+from espace_citoyen.families.models import Child, Family, Guardian
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing.models import FamilyQuotient
+
+
+def _payers(family_ids: Sequence[int]) -> dict[int, tuple[str, list[str]]]:
+    """(the payer's formal name, every guardian's e-mail) by family, from the models."""
+    by_family: dict[int, list[Guardian]] = defaultdict(list)
+    for guardian in Guardian.objects.filter(family_id__in=family_ids):
+        by_family[guardian.family_id].append(guardian)
+    result = {}
+    for family_id, guardians in by_family.items():
+        guardians.sort(key=lambda g: (not g.is_payer, g.position, g.pk))
+        emails = sorted({g.email for g in guardians if g.email})
+        result[family_id] = (guardians[0].formal_name, emails)
+    return result
+
+
+def _qf_on(records: list[FamilyQuotient], day: date) -> int | None:
+    for record in records:
+        if record.starts_on <= day and (record.ends_before is None or day < record.ends_before):
+            return record.qf
+    return None
 
 
 def reference_drafts(
@@ -48,7 +68,7 @@ def reference_drafts(
             "family_id", "first_name", "last_name", "has_pai", "birth_date"
         )
     }
-    payers = engine._payers(family_ids)
+    payers = _payers(family_ids)
     quotients: dict[int, list[FamilyQuotient]] = defaultdict(list)
     for record in (
         FamilyQuotient.objects.filter(family_id__in=family_ids, starts_on__lte=end)
@@ -94,7 +114,7 @@ def reference_drafts(
 
     for family_id in sorted(units):
         family = families[family_id]
-        payer_name, _payer, emails = payers.get(family_id, (family.number, None, []))
+        payer_name, emails = payers.get(family_id, (family.number, []))
         resident = pricing_rules.is_resident(
             postal_code=family.postal_code,
             address_validated=family.address_validated_on is not None,
@@ -121,7 +141,7 @@ def reference_drafts(
                     )
                 continue
             child = children[unit.child_id]
-            qf = engine._qf_on(records, unit.day)
+            qf = _qf_on(records, unit.day)
             if qf is None and resident and "no_qf" not in noted:
                 noted.add("no_qf")
                 anomalies.append(

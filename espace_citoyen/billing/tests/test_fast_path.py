@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Attendance, Booking
-from espace_citoyen.billing import engine, services
+from espace_citoyen.billing import engine, rules, services
 from espace_citoyen.billing.tests.conftest import NOVEMBER, PARIS_BRACKETS
 from espace_citoyen.billing.tests.reference import reference_drafts
 from espace_citoyen.billing.tests.test_properties import _record, day_states
+from espace_citoyen.billing.units import MonthUnits
 from espace_citoyen.families.factories import family_create
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing import services as pricing_services
@@ -144,11 +145,21 @@ def test_fast_path_equals_the_day_by_day_rule(
         if billed_first:
             # Some days billed by an earlier run (the rest are late attendance).
             _issue_part(agent(Role.REGIE), set(billed_first), plan, kids, activities)
-        assert _drafts(engine.drafts_for, family_ids) == _drafts(reference_drafts, family_ids)
+        expected = _drafts(reference_drafts, family_ids)
+        assert _drafts(engine.drafts_for, family_ids) == expected
+        # The run's way: the whole month grouped once, read back by family range.
+        assert _drafts(_month_drafts, family_ids) == expected
 
     with transaction.atomic():
         body()
         transaction.set_rollback(True)
+
+
+def _month_drafts(family_ids, month, catalogue, anomalies):
+    with MonthUnits(month, rules.month_end(month)) as units:
+        yield from engine.drafts_for(
+            family_ids, month, catalogue, anomalies, units.groups(family_ids)
+        )
 
 
 def _issue_part(clerk, indexes, plan, kids, activities):

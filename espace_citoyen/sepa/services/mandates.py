@@ -376,7 +376,8 @@ def invoices_prenotify(*, invoices, mandate: Mandate, today: date) -> int:
 
 
 def invoices_issued(*, invoices) -> None:
-    """billing's hook: the invoices just issued to families with a mandate in force."""
+    """billing's hook: the invoices just issued (`IssuedInvoice`) to families with a
+    mandate in force. The mails, queued on commit, read the debit date from the base."""
     family_ids = {invoice.family_id for invoice in invoices}
     mandates = {
         mandate.family_id: mandate
@@ -392,8 +393,6 @@ def invoices_issued(*, invoices) -> None:
             if i.family_id == family_id and i.regie_id == mandate.creditor.regie_id
         ]
         invoices_prenotify(invoices=mine, mandate=mandate, today=today)
-        for invoice in mine:  # the mails rendered after the chunk read these
-            invoice.refresh_from_db(fields=["debit_on", "mandate_reference"])
 
 
 def _debits_cancelled(mandate: Mandate) -> None:
