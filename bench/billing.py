@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -34,6 +36,7 @@ PGUSER = os.environ.get("PGUSER", "postgres")
 MONTHS = [date(2026, 9, 1) + timedelta(days=31 * i) for i in range(10)]
 MONTHS = [m.replace(day=1) for m in MONTHS]  # September 2026 … June 2027
 SCHOOLS = 12
+SEPA_KEY = os.environ.get("SEPA_ENCRYPTION_KEY") or Fernet.generate_key().decode()
 
 
 def db_url(name: str) -> str:
@@ -54,7 +57,8 @@ def django_env(name: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings_billing",
         "DEBUG": "0",
         "SECRET_KEY": "bench-billing-not-secret",
-        "SEPA_ENABLED": "false",  # no IBAN is read: no encryption key needed
+        # Direct debit on, as in a commune using it: the run pre-notifies through its hook.
+        "SEPA_ENCRYPTION_KEY": SEPA_KEY,
         "ALLOWED_HOSTS": "localhost",
     }
 

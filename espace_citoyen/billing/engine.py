@@ -119,11 +119,13 @@ class Catalogue:
         return self.activities[activity_id].place or _("Sans lieu")
 
     def price(self, grid, rule, qf, *, resident, pai, unbooked) -> rules.LinePrice:
-        # By the rule's content, not the grid: schools often share the same grid.
-        key = (rule, qf, resident, pai, unbooked)
+        key = (grid.pk, qf, resident, pai, unbooked)
         price = self._prices.get(key)
         if price is None:
-            price = self._prices[key] = line_price(*key, translation.get_language())
+            # Computed by the rule's content: schools often share the same grid.
+            price = self._prices[key] = line_price(
+                rule, qf, resident, pai, unbooked, translation.get_language()
+            )
         return price
 
 
@@ -286,8 +288,13 @@ def _quotients(family_ids: Sequence[int], start: date, end: date) -> dict[int, l
 def _pieces(days: list[date], breaks: list[date]) -> Iterator[list[date]]:
     """`days` (sorted) cut at each of `breaks` (sorted): the days of one piece share the
     grid and the QF, so one price."""
+    if not days:
+        return
+    index = bisect_right(breaks, days[0])
+    if index == bisect_right(breaks, days[-1], index):  # no break inside: the usual case
+        yield days
+        return
     piece: list[date] = []
-    index = bisect_right(breaks, days[0]) if days else 0
     for day in days:
         at = bisect_right(breaks, day, index)
         if at != index and piece:
