@@ -75,6 +75,7 @@ class Catalogue:
         self._prices: dict[tuple, rules.LinePrice] = {}
         self._grid_days: dict[tuple, object] = {}
         self._breaks: dict[int, list[date]] = {}
+        self._services: dict[int, str] = {}
 
     def grid_on(self, activity_id: int, day: date):
         key = (activity_id, day)
@@ -109,11 +110,18 @@ class Catalogue:
         return (activity.kind, activity.name, activity_id)
 
     def service(self, activity_id: int) -> str:
-        activity = self.activities[activity_id]
-        place = activity.place
-        return (
-            f"{activity.name} — {place}" if place and place not in activity.name else activity.name
-        )
+        """The line's label, « Restauration scolaire — École Jean-Jaurès » (once per
+        activity: a run labels hundreds of thousands of lines)."""
+        label = self._services.get(activity_id)
+        if label is None:
+            activity = self.activities[activity_id]
+            place = activity.place
+            label = self._services[activity_id] = (
+                f"{activity.name} — {place}"
+                if place and place not in activity.name
+                else activity.name
+            )
+        return label
 
     def site(self, activity_id: int) -> str:
         return self.activities[activity_id].place or _("Sans lieu")

@@ -17,6 +17,7 @@ from django_tasks import task
 from espace_citoyen.billing import engine, rules
 from espace_citoyen.billing.models import (
     BillingRun,
+    Invoice,
     InvoiceKind,
     InvoiceStatus,
     Payment,
@@ -29,6 +30,7 @@ from espace_citoyen.billing.services.mail import invoice_mails_task
 from espace_citoyen.billing.services.numbering import invoice_numbers_reserve
 from espace_citoyen.billing.services.payments import credit_apply
 from espace_citoyen.billing.services.regies import regie_default
+from espace_citoyen.billing.services.writer import ChunkWriter
 from espace_citoyen.billing.units import MonthUnits
 from espace_citoyen.core.dates import month_name
 from espace_citoyen.core.errors import ApplicationError
@@ -78,7 +80,20 @@ def billing_run_task(*, run_id: int) -> int:
     return billing_run_execute(run_id=run_id).invoices_count
 
 
-def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date, groups=None):
+def _billed_state(family_ids: list[int], month: date) -> list[int]:
+    """The month's invoices and credit notes of these families: what decides the days
+    already billed (`engine.billed_days`)."""
+    return sorted(
+        Invoice.objects.filter(
+            family__pk__range=engine.family_span(family_ids), month=month
+        ).values_list("pk", flat=True)
+    )
+
+
+def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date, prepared=None):
+    """Issue a chunk's invoices, in the caller's transaction. `prepared` is (drafts, the
+    billed state they were priced with), computed before the lock: kept if nothing was
+    billed or credited for these families since, priced again under the lock otherwise."""
     # The chunk's families locked (credit notes and desk payments wait): by their range of
     # ids, which holds few others (see engine.family_span).
     list(
@@ -87,7 +102,10 @@ def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date,
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    drafts = list(engine.drafts_for(family_ids, run.month, catalogue, [], groups))
+    if prepared is not None and prepared[1] == _billed_state(family_ids, run.month):
+        drafts = prepared[0]
+    else:
+        drafts = list(engine.drafts_for(family_ids, run.month, catalogue, []))
     if not drafts:
         return [], 0
     regie = run.regie
@@ -171,16 +189,23 @@ def billing_run_execute(*, run_id: int, today: date | None = None) -> BillingRun
         catalogue = engine.Catalogue(run.month)
         with MonthUnits(run.month, rules.month_end(run.month)) as units:
             BillingRun.objects.filter(pk=run.pk).update(families_total=len(units.family_ids))
-            for chunk in units.chunks(engine.CHUNK):
+
+            def write(chunk, prepared):
                 with transaction.atomic():
-                    invoices, amount = _issue_chunk(
-                        run, chunk, catalogue, today, units.groups(chunk)
-                    )
+                    invoices, amount = _issue_chunk(run, chunk, catalogue, today, prepared)
                 BillingRun.objects.filter(pk=run.pk).update(
                     families_done=F("families_done") + len(chunk),
                     invoices_count=F("invoices_count") + len(invoices),
                     total_amount=F("total_amount") + amount,
                 )
+
+            with ChunkWriter(write) as writer:
+                for chunk in units.chunks(engine.CHUNK):
+                    seen = _billed_state(chunk, run.month)
+                    drafts = list(
+                        engine.drafts_for(chunk, run.month, catalogue, [], units.groups(chunk))
+                    )
+                    writer.put(chunk, (drafts, seen))
     except Exception as error:
         logger.exception("Billing run %s failed", run.pk)
         BillingRun.objects.filter(pk=run.pk).update(

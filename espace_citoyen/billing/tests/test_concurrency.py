@@ -98,3 +98,39 @@ def test_parallel_runs_and_credit_notes_number_without_gaps(canteen, grids, regi
         assert sorted(months) == [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
         # Two notifications of one online payment record one payment.
         assert family.payments.count() <= 1
+
+
+def test_a_run_writes_its_chunks_in_a_second_thread(canteen, grids, regie, monkeypatch):
+    """Outside a transaction on PostgreSQL, chunks are written by a second connection
+    while the next is priced: every family billed once, in chunks, and a failure of the
+    writer fails the run instead of being lost."""
+    from espace_citoyen.billing import engine
+    from espace_citoyen.billing.services import runs, writer
+
+    monkeypatch.setattr(engine, "CHUNK", 4)
+    modes = []
+    enter = writer.ChunkWriter.__enter__
+    monkeypatch.setattr(
+        writer.ChunkWriter, "__enter__", lambda self: modes.append(self.threaded) or enter(self)
+    )
+    families = [family_create(children=1) for _index in range(10)]
+    for family in families:
+        booking_make(family.children.get(), canteen, date(2026, 9, 3), present=True)
+    run = BillingRun.objects.create(regie=regie, month=date(2026, 9, 1))
+    run = services.billing_run_execute(run_id=run.pk)
+    assert (run.status, run.invoices_count, run.families_done) == ("terminee", 10, 10)
+    assert modes == [True]
+    invoices = Invoice.objects.filter(month=date(2026, 9, 1))
+    assert sorted(invoices.values_list("family_id", flat=True)) == sorted(f.pk for f in families)
+    assert sorted(invoices.values_list("sequence", flat=True)) == list(range(1, 11))
+    assert all(invoice.lines.count() == 1 for invoice in invoices)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(runs, "_issue_chunk", broken)
+    october = BillingRun.objects.create(regie=regie, month=date(2026, 10, 1))
+    booking_make(families[0].children.get(), canteen, date(2026, 10, 1), present=True)
+    october = services.billing_run_execute(run_id=october.pk)
+    assert october.status == "echec" and "disque plein" in october.error
+    assert not Invoice.objects.filter(month=date(2026, 10, 1)).exists()
