@@ -8,15 +8,21 @@ from datetime import UTC, date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.activities import forms, rules, selectors, services
-from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
+from espace_citoyen.activities.models import (
+    Activity,
+    BookingStatus,
+    EnrolmentStatus,
+    WeekRequestStatus,
+)
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.access import family_required
@@ -244,7 +250,8 @@ def child_book(request, child_id: int):
 @login_required
 @require_POST
 def child_book_week(request, child_id: int):
-    """Book a whole holiday week."""
+    """Book a whole holiday week: at once, or, with the booking queue on (opening days,
+    settings.BOOKING_QUEUE), record the request and show the page that follows it."""
     child = _child_of(request, child_id)
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
@@ -252,8 +259,10 @@ def child_book_week(request, child_id: int):
         return _month_page(
             request, child, year, month, error=_("Cette semaine est inconnue."), status=400
         )
-    activity = _activity_or_404(form.cleaned_data["activity"])
     monday: date = form.cleaned_data["monday"]
+    if settings.BOOKING_QUEUE:
+        return _queue_week(request, child, form.cleaned_data["activity"], monday)
+    activity = _activity_or_404(form.cleaned_data["activity"])
     try:
         bookings = services.booking_add_week(
             child=child, activity=activity, monday=monday, actor=request.user
@@ -278,6 +287,103 @@ def child_book_week(request, child_id: int):
             % {"day": rules.day_label(bookings[0].date), "count": len(bookings)},
         )
     return _back_to_day(child, activity, bookings[0].date)
+
+
+# --- the booking queue (opening days) -----------------------------------------------------------
+
+
+def _queue_week(request, child, activity_id: int, monday: date):
+    """The queued POST: the child's family checked (above), the week's window from the
+    cache, one INSERT, and the page that follows the request."""
+    window = selectors.booking_window(activity_id)
+    if window is None:
+        raise Http404
+    try:
+        pk = services.week_request_submit(
+            child=child, window=window, monday=monday, actor=request.user
+        )
+    except ApplicationError as error:
+        return _month_page(
+            request, child, monday.year, monday.month, error=error.message, status=400
+        )
+    return redirect("activities:week_request", pk)
+
+
+def _week_request_or_404(request, pk: int):
+    week = selectors.week_request_of_user(request.user, pk)
+    if week is None:
+        raise Http404
+    return week
+
+
+def _week_request_context(week) -> dict:
+    arrival = timezone.localtime(week.created_at)
+    decided = timezone.localtime(week.decided_at) if week.decided_at else None
+    status = week.status
+    titles = {
+        WeekRequestStatus.PENDING: _("Demande enregistrée"),
+        WeekRequestStatus.BOOKED: _("Semaine réservée"),
+        WeekRequestStatus.WAITLISTED: _("Liste d'attente"),
+        WeekRequestStatus.REFUSED: _("Demande non acceptée"),
+    }
+    return {
+        "week": week,
+        "child": week.child,
+        "activity": week.activity,
+        "title": titles[status],
+        "pending": status == WeekRequestStatus.PENDING,
+        "booked": status == WeekRequestStatus.BOOKED,
+        "waitlisted": status == WeekRequestStatus.WAITLISTED,
+        "week_label": rules.day_label(week.monday),
+        "first_label": rules.day_label(week.first_day) if week.first_day else "",
+        "arrival": _moment_seconds(arrival),
+        "decided": _moment_seconds(decided) if decided else "",
+        "month_url": reverse("activities:child_month", args=[week.child_id])
+        + f"?mois={(week.first_day or week.monday):%Y-%m}",
+    }
+
+
+def _moment_seconds(moment) -> str:
+    """« jeudi 26 novembre 2026 à 10 h 00 min 03 s »: the arrival order is to the second."""
+    return (
+        f"{rules.day_label(moment.date())} à {moment.hour} h {moment.minute:02d} min "
+        f"{moment.second:02d} s"
+    )
+
+
+@login_required
+@require_safe
+def week_request(request, pk: int):
+    """The page a family lands on after asking for a week with the queue on: « Demande
+    enregistrée » with its arrival time, then the answer (shown there within seconds by
+    a small script asking week_request_state; without it, the page says to reload)."""
+    week = _week_request_or_404(request, pk)
+    response = render(request, "activities/week_request.html", _week_request_context(week))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def week_request_state(request, pk: int):
+    """The request's answer for the landing page's script: {"pending": true} while it
+    waits, then the answer's HTML and the page's new title."""
+    week = _week_request_or_404(request, pk)
+    if week.status == WeekRequestStatus.PENDING:
+        response = JsonResponse({"pending": True})
+    else:
+        context = _week_request_context(week)
+        response = JsonResponse(
+            {
+                "pending": False,
+                "html": render_to_string(
+                    "activities/_week_request_state.html", context, request=request
+                ),
+                "title": f"{context['title']} — {week.activity.name}",
+            }
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- weekly template ---------------------------------------------------------------------------

@@ -51,3 +51,4 @@ from espace_citoyen.activities.selectors.family import (  # noqa: F401
     feed_for,
     open_activities,
 )
+from espace_citoyen.activities.selectors.queue import week_request_of_user  # noqa: F401

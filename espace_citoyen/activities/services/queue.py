@@ -1,0 +1,456 @@
+"""The booking queue of opening days (settings.BOOKING_QUEUE): the holiday week's POST
+records a request with one INSERT and answers at once; the worker (`manage.py
+booking_queue`) decides the pending requests in arrival order, in batches.
+
+A batch is one transaction: the pending requests in id order (the arrival order), then
+for each activity week in it the counters locked once in date order, the places and
+waitlist ranks given by the pure rule (activities.queue_rules), the bookings inserted in
+one statement, the counters written in one, and every request of the batch marked with
+its outcome in one. A crash anywhere rolls the whole batch back: nothing is lost and
+nothing is decided twice (a request is decided only with its bookings, in the same
+commit). One worker decides at a time (a PostgreSQL advisory lock), so a second worker
+started beside it waits for its turn instead of deciding later arrivals first; and a
+batch takes only requests whose INSERT is over with every one before it (_arrived).
+
+The invariants are the week booked at once's: the database's CHECK (booked <= capacity),
+one live booking per child and day, a unique waitlist rank per day; the bookings carry
+who asked (`created_by`) like the synchronous path's, and the request when it arrived
+(`created_at`) and when it was decided (`decided_at`)."""
+
+import logging
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from espace_citoyen.accounts.actors import Actor
+from espace_citoyen.activities import queue_rules, registry, rules, selectors
+from espace_citoyen.activities.models import (
+    Activity,
+    ActivityDay,
+    ActivityKind,
+    Booking,
+    BookingStatus,
+    Enrolment,
+    EnrolmentStatus,
+    WeekRequest,
+    WeekRequestStatus,
+)
+from espace_citoyen.activities.services._common import (
+    not_enrolled_message,
+    week_already_booked_message,
+    week_closed_message,
+    week_only_holidays_message,
+)
+from espace_citoyen.activities.services.capacity import _ensure_days, _locked_counters
+from espace_citoyen.core.errors import ApplicationError
+from espace_citoyen.families.models import Child
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# The PostgreSQL advisory lock held by the worker deciding a batch (any constant of the
+# project's own: "ECQ" in ASCII).
+DECIDER_LOCK = 0x454351
+
+
+# --- the POST: one INSERT -----------------------------------------------------------------------
+
+
+def week_request_submit(
+    *, child: Child, window: selectors.BookingWindow, monday: date, actor: Actor
+) -> int:
+    """Record a family's request for a holiday week and return its id (its place in the
+    arrival order). Only what must be answered at once is checked here, from the cached
+    window (no query): a holiday activity, a week with a day still open. A second
+    request for the same child and week while the first waits records nothing and
+    returns the first one's id (a double click)."""
+    activity = window.activity
+    if activity.kind != ActivityKind.HOLIDAYS:
+        raise ApplicationError(week_only_holidays_message())
+    monday, sunday = rules.week_of(monday)
+    now = timezone.now()
+    deadlines = selectors.day_deadlines(window, start=monday, end=sunday)
+    if not selectors.open_days(deadlines, _local(now)):
+        raise ApplicationError(week_closed_message(), field="date")
+    table = WeekRequest._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (activity_id, monday, child_id, family_id, created_at, "  # noqa: S608 (table name from the model)
+        "created_by_id, status, days, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, 0, '') "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    params = [
+        activity.pk,
+        monday,
+        child.pk,
+        child.family_id,
+        now,
+        getattr(actor, "pk", None),
+        WeekRequestStatus.PENDING.value,
+    ]
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        pending = (
+            WeekRequest.objects.filter(
+                child=child, activity=activity, monday=monday, status=WeekRequestStatus.PENDING
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pending is not None:
+            return pending
+        # Decided between the two statements: record this one, the worker will say the
+        # week is already booked (or waitlisted).
+    raise ApplicationError(week_already_booked_message(child.first_name))
+
+
+def _local(moment: datetime) -> datetime:
+    """An aware moment as the commune's wall clock, naive (deadlines are local times)."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+# --- the worker: a batch in arrival order ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    activity_id: int
+    monday: date
+    child_id: int
+    family_id: int
+    created_by_id: int | None
+    created_at: datetime
+    first_name: str
+
+
+@dataclass
+class Outcome:
+    status: str
+    first_day: date | None = None
+    days: int = 0
+    rank: int | None = None
+    reason: str = ""
+
+
+def queue_decide(*, limit: int = BATCH) -> int:
+    """Decide up to `limit` pending requests, the oldest first, in one transaction.
+    Returns how many were decided: 0 when none waits, or when another worker is deciding
+    (it holds the decider's lock)."""
+    with _decider() as turn:
+        if not turn:
+            return 0
+        horizon = _arrived()
+        with transaction.atomic():
+            pending = _pending(limit, horizon)
+            if not pending:
+                return 0
+            now = timezone.now()
+            activities = Activity.objects.select_related("school_year").in_bulk(
+                {request.activity_id for request in pending}
+            )
+            weeks: dict[tuple[int, date], list[Pending]] = defaultdict(list)
+            for request in pending:
+                weeks[(request.activity_id, request.monday)].append(request)
+            outcomes: dict[int, Outcome] = {}
+            # Activity weeks in a fixed order, their days in date order: the counters are
+            # always locked in the same order as the other paths lock them.
+            for (activity_id, monday), requests in sorted(weeks.items()):
+                outcomes.update(_decide_week(activities[activity_id], monday, requests, now))
+            _record(outcomes, now)
+    return len(pending)
+
+
+def queue_refuse(request_id: int, reason: str) -> bool:
+    """Refuse one pending request with `reason` (the worker's last resort when deciding
+    it fails again and again, so that the requests after it are not held up)."""
+    with _decider() as turn:
+        if not turn:
+            return False
+        return bool(
+            WeekRequest.objects.filter(pk=request_id, status=WeekRequestStatus.PENDING).update(
+                status=WeekRequestStatus.REFUSED, reason=reason[:300], decided_at=timezone.now()
+            )
+        )
+
+
+def queue_oldest_pending() -> int | None:
+    return (
+        WeekRequest.objects.filter(status=WeekRequestStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@contextmanager
+def _decider():
+    """One worker decides at a time: a session advisory lock on PostgreSQL, taken before
+    anything else (the others skip their turn at once, holding nothing), released after
+    the batch's commit. SQLite serialises writers by itself."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [DECIDER_LOCK])
+        turn = bool(cursor.fetchone()[0])
+    try:
+        yield turn
+    finally:
+        if turn:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [DECIDER_LOCK])
+            except DatabaseError:  # the connection is gone, and its lock with it
+                logger.warning("booking queue: the decider's lock was not released")
+
+
+def _arrived() -> int | None:
+    """The last id whose INSERT is over. Ids are given when an INSERT runs, but its
+    commit may come after a later one's: deciding what is committed could serve id 6
+    before id 5. A SHARE lock on the table waits for the INSERTs under way to commit (a
+    millisecond each) and holds the next ones back for as long as one statement: every
+    id up to the one read then is final. None: no need (SQLite commits in id order), or
+    the lock was not had within a second (decide nothing this time)."""
+    if connection.vendor != "postgresql":
+        return None
+    table = WeekRequest._meta.db_table
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '1s'")
+            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608 (table name from the model)
+            return cursor.fetchone()[0]
+    except OperationalError:  # lock_timeout: try again at the next turn
+        return 0
+
+
+def _pending(limit: int, horizon: int | None) -> list[Pending]:
+    requests = WeekRequest.objects.filter(status=WeekRequestStatus.PENDING)
+    if horizon is not None:
+        requests = requests.filter(pk__lte=horizon)
+    rows = (
+        requests.select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "activity_id",
+            "monday",
+            "child_id",
+            "family_id",
+            "created_by_id",
+            "created_at",
+            "child__first_name",
+        )[:limit]
+    )
+    return [Pending(*row) for row in rows]
+
+
+def _decide_week(
+    activity: Activity, monday: date, requests: list[Pending], now: datetime
+) -> dict[int, Outcome]:
+    """Decide the requests of one activity week, in arrival order."""
+    if activity.kind != ActivityKind.HOLIDAYS:
+        return {
+            r.id: Outcome(WeekRequestStatus.REFUSED, reason=week_only_holidays_message())
+            for r in requests
+        }
+    monday, sunday = rules.week_of(monday)
+    window = selectors.window_read(activity, start=monday, end=sunday)
+    deadlines = selectors.day_deadlines(window, start=monday, end=sunday)
+    # Each request's days: those still open when it arrived (its deadline is checked
+    # against its arrival, not against the worker's clock).
+    days_of = {r.id: tuple(selectors.open_days(deadlines, _local(r.created_at))) for r in requests}
+    reasons: dict[int, str] = {r.id: week_closed_message() for r in requests if not days_of[r.id]}
+    guards: dict[tuple[date, ...], str | None] = {}
+    for request in requests:
+        days = days_of[request.id]
+        if request.id not in reasons:
+            if days not in guards:
+                guards[days] = registry.booking_refusal(activity, list(days))
+            if guards[days]:
+                reasons[request.id] = guards[days]
+    children = {r.child_id for r in requests if r.id not in reasons}
+    enrolments = _accepted_enrolments(activity, children)
+    for request in requests:
+        if request.id not in reasons and request.child_id not in enrolments:
+            reasons[request.id] = not_enrolled_message(request.first_name, activity.name)
+    wanted = sorted({day for r in requests if r.id not in reasons for day in days_of[r.id]})
+    counters: dict[date, queue_rules.Counter] = {}
+    pk_of: dict[date, int] = {}
+    if wanted:
+        _ensure_days(activity, wanted)
+        locked = _locked_counters(activity, wanted)
+        # After the lock: a statement of its own sees what the paths that held these
+        # counters before committed.
+        live = _live_days(activity, wanted, children)
+        waiting = _waiting(activity, wanted)
+        for pk, day, booked, capacity, last in locked:
+            pk_of[day] = pk
+            counters[day] = queue_rules.Counter(day, booked, capacity, last, waiting.get(day, 0))
+        for request in requests:
+            if request.id not in reasons and live.get(request.child_id, set()) & set(
+                days_of[request.id]
+            ):
+                reasons[request.id] = week_already_booked_message(request.first_name)
+    asks = [
+        queue_rules.Ask(r.id, r.child_id, days_of[r.id], refused=r.id in reasons) for r in requests
+    ]
+    decisions, after = queue_rules.allocate_week(counters.values(), asks)
+    changed = [
+        ActivityDay(pk=pk_of[day], booked=counter.booked, waitlist_last=counter.waitlist_last)
+        for day, counter in after.items()
+        if counter != counters[day]
+    ]
+    if changed:
+        ActivityDay.objects.bulk_update(changed, ["booked", "waitlist_last"])
+    by_id = {r.id: r for r in requests}
+    bookings = []
+    outcomes = {}
+    for decision in decisions:
+        request = by_id[decision.key]
+        days = days_of[request.id]
+        if decision.outcome == queue_rules.REFUSED:
+            outcomes[request.id] = Outcome(WeekRequestStatus.REFUSED, reason=reasons[request.id])
+            continue
+        if decision.outcome == queue_rules.DUPLICATE:
+            outcomes[request.id] = Outcome(
+                WeekRequestStatus.REFUSED, reason=week_already_booked_message(request.first_name)
+            )
+            continue
+        booked = decision.outcome == queue_rules.BOOKED
+        outcomes[request.id] = Outcome(
+            WeekRequestStatus.BOOKED if booked else WeekRequestStatus.WAITLISTED,
+            first_day=days[0],
+            days=len(days),
+            rank=decision.rank,
+        )
+        bookings.extend(
+            (
+                day,
+                request.child_id,
+                request.family_id,
+                enrolments[request.child_id],
+                (BookingStatus.CONFIRMED if booked else BookingStatus.WAITLISTED).value,
+                None if booked else decision.positions[day],
+                request.created_by_id,
+                now if booked else None,
+            )
+            for day in days
+        )
+    _insert_bookings(activity, bookings, now)
+    return outcomes
+
+
+# The week's bookings of a batch, one statement: the rows as arrays, one per column
+# (PostgreSQL); elsewhere one prepared INSERT run for each row.
+_BOOKING_COLUMNS = (
+    "activity_id, date, child_id, family_id, enrolment_id, status, waitlist_position, "
+    "created_by_id, confirmed_at, created_at, from_template, promoted, cancel_reason"
+)
+_INSERT_BOOKINGS_SQL = f"""
+INSERT INTO {Booking._meta.db_table} ({_BOOKING_COLUMNS})
+SELECT %s, v.date, v.child, v.family, v.enrolment, v.status, v.position, v.created_by,
+    v.confirmed_at, %s, false, false, ''
+FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[], %s::int[],
+    %s::bigint[], %s::timestamptz[])
+    AS v(date, child, family, enrolment, status, position, created_by, confirmed_at)
+"""  # noqa: S608 (table name from the model)
+_INSERT_BOOKING_SQL = (
+    f"INSERT INTO {Booking._meta.db_table} ({_BOOKING_COLUMNS}) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, false, false, '')"
+)
+
+
+def _columns(rows: list[tuple]) -> list[list]:
+    """Rows as columns: one array parameter per column (PostgreSQL's unnest)."""
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def _insert_bookings(activity: Activity, rows: list[tuple], now: datetime) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_INSERT_BOOKINGS_SQL, [activity.pk, now, *_columns(rows)])
+        else:
+            cursor.executemany(_INSERT_BOOKING_SQL, [(activity.pk, *row, now) for row in rows])
+
+
+def _accepted_enrolments(activity: Activity, children: set[int]) -> dict[int, int]:
+    """The accepted enrolment of each child in the activity (the oldest), one query."""
+    if not children:
+        return {}
+    return dict(
+        Enrolment.objects.filter(
+            activity=activity, child_id__in=children, status=EnrolmentStatus.ACCEPTED
+        )
+        .values_list("child_id")
+        .annotate(first=Min("id"))
+        .values_list("child_id", "first")
+        .order_by()
+    )
+
+
+def _live_days(activity: Activity, days: list[date], children: set[int]) -> dict[int, set]:
+    """The days among `days` each child already has booked or waitlisted, one query."""
+    live: dict[int, set] = defaultdict(set)
+    if children:
+        for child_id, day in Booking.objects.filter(
+            activity=activity,
+            date__in=days,
+            child_id__in=children,
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
+        ).values_list("child_id", "date"):
+            live[child_id].add(day)
+    return live
+
+
+def _waiting(activity: Activity, days: list[date]) -> dict[date, int]:
+    """How many families wait on each of `days` now, one query."""
+    return dict(
+        Booking.objects.filter(activity=activity, date__in=days, status=BookingStatus.WAITLISTED)
+        .values_list("date")
+        .annotate(n=Count("id"))
+        .values_list("date", "n")
+        .order_by()
+    )
+
+
+_RECORD_SQL = f"""
+UPDATE {WeekRequest._meta.db_table} AS r
+SET status = v.status, first_day = v.first_day, days = v.days, waitlist_rank = v.rank,
+    reason = v.reason, decided_at = %s
+FROM unnest(%s::bigint[], %s::varchar[], %s::date[], %s::int[], %s::int[], %s::varchar[])
+    AS v(id, status, first_day, days, rank, reason)
+WHERE r.id = v.id AND r.status = %s
+"""  # noqa: S608 (table name from the model)
+_RECORD_ONE_SQL = (
+    f"UPDATE {WeekRequest._meta.db_table} SET status = %s, first_day = %s, days = %s, "  # noqa: S608
+    "waitlist_rank = %s, reason = %s, decided_at = %s WHERE id = %s AND status = %s"
+)
+
+
+def _record(outcomes: dict[int, Outcome], now: datetime) -> None:
+    """Mark every request of the batch with its outcome: one statement (PostgreSQL);
+    elsewhere one prepared UPDATE run for each request."""
+    rows = [
+        (pk, str(o.status), o.first_day, o.days, o.rank, o.reason[:300])
+        for pk, o in outcomes.items()
+    ]
+    pending = WeekRequestStatus.PENDING.value
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_RECORD_SQL, [now, *_columns(rows), pending])
+        else:
+            cursor.executemany(_RECORD_ONE_SQL, [(*row[1:], now, row[0], pending) for row in rows])
+        if cursor.rowcount != len(rows):  # decided elsewhere: never twice, roll back
+            raise RuntimeError("a request of the batch was decided by someone else")
