@@ -42,6 +42,7 @@ from espace_citoyen.activities.services.queue import (
     queue_decide,
     queue_oldest_pending,
     queue_refuse,
+    queue_waiting,
     week_request_submit,
 )
 
@@ -69,5 +70,6 @@ __all__ = [
     "queue_decide",
     "queue_oldest_pending",
     "queue_refuse",
+    "queue_waiting",
     "week_request_submit",
 ]

@@ -19,7 +19,7 @@ who asked (`created_by`) like the synchronous path's, and the request when it ar
 
 import logging
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -217,20 +217,34 @@ def _arrived() -> int | None:
     """The last id whose INSERT is over. Ids are given when an INSERT runs, but its
     commit may come after a later one's: deciding what is committed could serve id 6
     before id 5. A SHARE lock on the table waits for the INSERTs under way to commit (a
-    millisecond each) and holds the next ones back for as long as one statement: every
-    id up to the one read then is final. None: no need (SQLite commits in id order), or
-    the lock was not had within a second (decide nothing this time)."""
+    millisecond each) and holds the next ones back for one round trip (the three
+    statements are one message, so one implicit transaction): every id up to the one
+    read then is final. None: no need (SQLite commits in id order); 0: the lock was not
+    had within a second (decide nothing this time)."""
     if connection.vendor != "postgresql":
         return None
     table = WeekRequest._meta.db_table
+    sql = (
+        "SET LOCAL lock_timeout = '1s'; "  # noqa: S608 (table name from the model)
+        f"LOCK TABLE {table} IN SHARE MODE; "
+        f"SELECT coalesce(max(id), 0) FROM {table}"
+    )
+    # Within a transaction already (the tests'), a savepoint keeps it usable on a timeout.
+    inner = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '1s'")
-            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608 (table name from the model)
+        with inner, connection.cursor() as cursor:
+            cursor.execute(sql)
+            while cursor.description is None and cursor.nextset():
+                pass
             return cursor.fetchone()[0]
     except OperationalError:  # lock_timeout: try again at the next turn
         return 0
+
+
+def queue_waiting() -> bool:
+    """Whether a request waits (the worker's look when idle: one statement on the
+    pending requests' index)."""
+    return WeekRequest.objects.filter(status=WeekRequestStatus.PENDING).exists()
 
 
 def _pending(limit: int, horizon: int | None) -> list[Pending]:

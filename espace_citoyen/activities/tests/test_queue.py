@@ -285,3 +285,28 @@ def test_without_the_queue_the_week_is_booked_at_once(
     assert "/demande/" not in response["Location"]
     assert Booking.objects.filter(child=child).count() == 4
     assert not WeekRequest.objects.exists()
+
+
+def test_a_request_that_always_fails_is_refused_and_the_queue_goes_on(
+    child, centre, enrolled, monkeypatch
+):
+    """The worker retries a failing batch, then the oldest request alone; one that still
+    fails is refused with a message asking to book again, and the next ones are decided."""
+    window = selectors.booking_window(centre.pk)
+    broken = services.week_request_submit(child=child, window=window, monday=MONDAY, actor=None)
+    other = other_child(centre)
+    services.week_request_submit(child=other, window=window, monday=MONDAY, actor=None)
+    decide_week = queue._decide_week
+
+    def failing(activity, monday, requests, now):
+        if any(request.id == broken for request in requests):
+            raise RuntimeError("a request the worker cannot decide")
+        return decide_week(activity, monday, requests, now)
+
+    monkeypatch.setattr(queue, "_decide_week", failing)
+    call_command("booking_queue", "--once", "--sleep", "0")
+    refused = WeekRequest.objects.get(pk=broken)
+    assert refused.status == WeekRequestStatus.REFUSED
+    assert "Réservez à nouveau depuis le calendrier" in refused.reason
+    assert WeekRequest.objects.get(child=other).status == WeekRequestStatus.BOOKED
+    assert not Booking.objects.filter(child=child).exists()
