@@ -252,6 +252,8 @@ def child_book(request, child_id: int):
 def child_book_week(request, child_id: int):
     """Book a whole holiday week: at once, or, with the booking queue on (opening days,
     settings.BOOKING_QUEUE), record the request and show the page that follows it."""
+    if settings.BOOKING_QUEUE:
+        return _queue_week(request, child_id)
     child = _child_of(request, child_id)
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
@@ -260,8 +262,6 @@ def child_book_week(request, child_id: int):
             request, child, year, month, error=_("Cette semaine est inconnue."), status=400
         )
     monday: date = form.cleaned_data["monday"]
-    if settings.BOOKING_QUEUE:
-        return _queue_week(request, child, form.cleaned_data["activity"], monday)
     activity = _activity_or_404(form.cleaned_data["activity"])
     try:
         bookings = services.booking_add_week(
@@ -292,21 +292,31 @@ def child_book_week(request, child_id: int):
 # --- the booking queue (opening days) -----------------------------------------------------------
 
 
-def _queue_week(request, child, activity_id: int, monday: date):
-    """The queued POST: the child's family checked (above), the week's window from the
-    cache, one INSERT, and the page that follows the request."""
-    window = selectors.booking_window(activity_id)
-    if window is None:
+def _queue_week(request, child_id: int):
+    """The queued POST: the child of the user's family (one statement), the week's
+    window from the cache, one INSERT, and the page that follows the request. A refusal
+    shows the month with the reason, as without the queue."""
+    child = selectors.child_ref_of_user(request.user, child_id)
+    if child is None:
         raise Http404
-    try:
-        pk = services.week_request_submit(
-            child=child, window=window, monday=monday, actor=request.user
-        )
-    except ApplicationError as error:
-        return _month_page(
-            request, child, monday.year, monday.month, error=error.message, status=400
-        )
-    return redirect("activities:week_request", pk)
+    form = forms.WeekForm(request.POST)
+    if not form.is_valid():
+        year, month = _month_param(request.POST.get("mois"))
+        error = _("Cette semaine est inconnue.")
+    else:
+        monday: date = form.cleaned_data["monday"]
+        window = selectors.booking_window(form.cleaned_data["activity"])
+        if window is None:
+            raise Http404
+        try:
+            pk = services.week_request_submit(
+                child=child, window=window, monday=monday, actor=request.user
+            )
+        except ApplicationError as failure:
+            year, month, error = monday.year, monday.month, failure.message
+        else:
+            return redirect("activities:week_request", pk)
+    return _month_page(request, _child_of(request, child_id), year, month, error=error, status=400)
 
 
 def _week_request_or_404(request, pk: int):
@@ -316,7 +326,7 @@ def _week_request_or_404(request, pk: int):
     return week
 
 
-def _week_request_context(week) -> dict:
+def _week_request_context(week: selectors.WeekRequestView) -> dict:
     arrival = timezone.localtime(week.created_at)
     decided = timezone.localtime(week.decided_at) if week.decided_at else None
     status = week.status
@@ -328,8 +338,8 @@ def _week_request_context(week) -> dict:
     }
     return {
         "week": week,
-        "child": week.child,
-        "activity": week.activity,
+        "child_name": week.child_name,
+        "activity_name": week.activity_name,
         "title": titles[status],
         "pending": status == WeekRequestStatus.PENDING,
         "booked": status == WeekRequestStatus.BOOKED,
@@ -379,7 +389,7 @@ def week_request_state(request, pk: int):
                 "html": render_to_string(
                     "activities/_week_request_state.html", context, request=request
                 ),
-                "title": f"{context['title']} — {week.activity.name}",
+                "title": f"{context['title']} — {week.activity_name}",
             }
         )
     response["Cache-Control"] = "private, no-store"

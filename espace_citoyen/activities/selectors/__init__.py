@@ -51,4 +51,9 @@ from espace_citoyen.activities.selectors.family import (  # noqa: F401
     feed_for,
     open_activities,
 )
-from espace_citoyen.activities.selectors.queue import week_request_of_user  # noqa: F401
+from espace_citoyen.activities.selectors.queue import (  # noqa: F401
+    ChildRef,
+    WeekRequestView,
+    child_ref_of_user,
+    week_request_of_user,
+)

@@ -62,7 +62,11 @@ DECIDER_LOCK = 0x454351
 
 
 def week_request_submit(
-    *, child: Child, window: selectors.BookingWindow, monday: date, actor: Actor
+    *,
+    child: Child | selectors.ChildRef,
+    window: selectors.BookingWindow,
+    monday: date,
+    actor: Actor,
 ) -> int:
     """Record a family's request for a holiday week and return its id (its place in the
     arrival order). Only what must be answered at once is checked here, from the cached
@@ -88,7 +92,7 @@ def week_request_submit(
         monday,
         child.pk,
         child.family_id,
-        now,
+        connection.ops.adapt_datetimefield_value(now),
         getattr(actor, "pk", None),
         WeekRequestStatus.PENDING.value,
     ]
@@ -100,7 +104,10 @@ def week_request_submit(
             return row[0]
         pending = (
             WeekRequest.objects.filter(
-                child=child, activity=activity, monday=monday, status=WeekRequestStatus.PENDING
+                child_id=child.pk,
+                activity=activity,
+                monday=monday,
+                status=WeekRequestStatus.PENDING,
             )
             .values_list("pk", flat=True)
             .first()
@@ -396,7 +403,11 @@ def _insert_bookings(activity: Activity, rows: list[tuple], now: datetime) -> No
         if connection.vendor == "postgresql":
             cursor.execute(_INSERT_BOOKINGS_SQL, [activity.pk, now, *_columns(rows)])
         else:
-            cursor.executemany(_INSERT_BOOKING_SQL, [(activity.pk, *row, now) for row in rows])
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                _INSERT_BOOKING_SQL,
+                [(activity.pk, *row[:7], row[7] and stamp, stamp) for row in rows],
+            )
 
 
 def _accepted_enrolments(activity: Activity, children: set[int]) -> dict[int, int]:
@@ -465,6 +476,9 @@ def _record(outcomes: dict[int, Outcome], now: datetime) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(_RECORD_SQL, [now, *_columns(rows), pending])
         else:
-            cursor.executemany(_RECORD_ONE_SQL, [(*row[1:], now, row[0], pending) for row in rows])
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                _RECORD_ONE_SQL, [(*row[1:], stamp, row[0], pending) for row in rows]
+            )
         if cursor.rowcount != len(rows):  # decided elsewhere: never twice, roll back
             raise RuntimeError("a request of the batch was decided by someone else")

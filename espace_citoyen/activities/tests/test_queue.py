@@ -76,9 +76,11 @@ def test_the_request_is_recorded_then_the_page_gives_the_answer(
     assert {(b.status, b.created_by_id, b.enrolment_id) for b in bookings} == {
         (BookingStatus.CONFIRMED, citizen.pk, enrolled.pk)
     }
-    assert all(b.confirmed_at is not None for b in bookings)
     week = WeekRequest.objects.get()
     assert week.created_by == citizen and week.decided_at >= week.created_at
+    assert (
+        {b.confirmed_at for b in bookings} == {b.created_at for b in bookings} == {week.decided_at}
+    )
     answer = citizen_client.get(url + "etat/").json()
     assert answer["pending"] is False
     assert "est réservée (4 jours)" in answer["html"]
