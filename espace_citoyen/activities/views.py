@@ -8,9 +8,8 @@ from datetime import UTC, date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from espace_citoyen.activities.models import (
     Activity,
     BookingStatus,
     EnrolmentStatus,
-    WeekRequestStatus,
 )
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
@@ -289,13 +287,10 @@ def child_book_week(request, child_id: int):
     return _back_to_day(child, activity, bookings[0].date)
 
 
-# --- the booking queue (opening days) -----------------------------------------------------------
-
-
 def _queue_week(request, child_id: int):
-    """The queued POST: the child of the user's family (one statement), the week's
-    window from the cache, one INSERT, and the page that follows the request. A refusal
-    shows the month with the reason, as without the queue."""
+    """The queued POST (BOOKING_QUEUE): the child of the user's family (one statement),
+    the week's window from the cache, one INSERT, and the page that follows the request
+    (views_queue). A refusal shows the month with the reason, as without the queue."""
     child = selectors.child_ref_of_user(request.user, child_id)
     if child is None:
         raise Http404
@@ -317,83 +312,6 @@ def _queue_week(request, child_id: int):
         else:
             return redirect("activities:week_request", pk)
     return _month_page(request, _child_of(request, child_id), year, month, error=error, status=400)
-
-
-def _week_request_or_404(request, pk: int):
-    week = selectors.week_request_of_user(request.user, pk)
-    if week is None:
-        raise Http404
-    return week
-
-
-def _week_request_context(week: selectors.WeekRequestView) -> dict:
-    arrival = timezone.localtime(week.created_at)
-    decided = timezone.localtime(week.decided_at) if week.decided_at else None
-    status = week.status
-    titles = {
-        WeekRequestStatus.PENDING: _("Demande enregistrée"),
-        WeekRequestStatus.BOOKED: _("Semaine réservée"),
-        WeekRequestStatus.WAITLISTED: _("Liste d'attente"),
-        WeekRequestStatus.REFUSED: _("Demande non acceptée"),
-    }
-    return {
-        "week": week,
-        "child_name": week.child_name,
-        "activity_name": week.activity_name,
-        "title": titles[status],
-        "pending": status == WeekRequestStatus.PENDING,
-        "booked": status == WeekRequestStatus.BOOKED,
-        "waitlisted": status == WeekRequestStatus.WAITLISTED,
-        "week_label": rules.day_label(week.monday),
-        "first_label": rules.day_label(week.first_day) if week.first_day else "",
-        "arrival": _moment_seconds(arrival),
-        "decided": _moment_seconds(decided) if decided else "",
-        "month_url": reverse("activities:child_month", args=[week.child_id])
-        + f"?mois={(week.first_day or week.monday):%Y-%m}",
-    }
-
-
-def _moment_seconds(moment) -> str:
-    """« jeudi 26 novembre 2026 à 10 h 00 min 03 s »: the arrival order is to the second."""
-    return (
-        f"{rules.day_label(moment.date())} à {moment.hour} h {moment.minute:02d} min "
-        f"{moment.second:02d} s"
-    )
-
-
-@login_required
-@require_safe
-def week_request(request, pk: int):
-    """The page a family lands on after asking for a week with the queue on: « Demande
-    enregistrée » with its arrival time, then the answer (shown there within seconds by
-    a small script asking week_request_state; without it, the page says to reload)."""
-    week = _week_request_or_404(request, pk)
-    response = render(request, "activities/week_request.html", _week_request_context(week))
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_safe
-def week_request_state(request, pk: int):
-    """The request's answer for the landing page's script: {"pending": true} while it
-    waits, then the answer's HTML and the page's new title."""
-    week = _week_request_or_404(request, pk)
-    if week.status == WeekRequestStatus.PENDING:
-        response = JsonResponse({"pending": True})
-    else:
-        context = _week_request_context(week)
-        response = JsonResponse(
-            {
-                "pending": False,
-                "html": render_to_string(
-                    "activities/_week_request_state.html", context, request=request
-                ),
-                "title": f"{context['title']} — {week.activity_name}",
-            }
-        )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- weekly template ---------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models import Count, Min
 from django.utils import timezone
 
 from espace_citoyen.accounts.actors import Actor
@@ -33,13 +32,11 @@ from espace_citoyen.activities.models import (
     Activity,
     ActivityDay,
     ActivityKind,
-    Booking,
     BookingStatus,
-    Enrolment,
-    EnrolmentStatus,
     WeekRequest,
     WeekRequestStatus,
 )
+from espace_citoyen.activities.services import _queue_sql as sql
 from espace_citoyen.activities.services._common import (
     not_enrolled_message,
     week_already_booked_message,
@@ -300,7 +297,7 @@ def _decide_week(
             if guards[days]:
                 reasons[request.id] = guards[days]
     children = {r.child_id for r in requests if r.id not in reasons}
-    enrolments = _accepted_enrolments(activity, children)
+    enrolments = sql.accepted_enrolments(activity, children)
     for request in requests:
         if request.id not in reasons and request.child_id not in enrolments:
             reasons[request.id] = not_enrolled_message(request.first_name, activity.name)
@@ -312,8 +309,8 @@ def _decide_week(
         locked = _locked_counters(activity, wanted)
         # After the lock: a statement of its own sees what the paths that held these
         # counters before committed.
-        live = _live_days(activity, wanted, children)
-        waiting = _waiting(activity, wanted)
+        live = sql.live_days(activity, wanted, children)
+        waiting = sql.waiting_counts(activity, wanted)
         for pk, day, booked, capacity, last in locked:
             pk_of[day] = pk
             counters[day] = queue_rules.Counter(day, booked, capacity, last, waiting.get(day, 0))
@@ -367,118 +364,16 @@ def _decide_week(
             )
             for day in days
         )
-    _insert_bookings(activity, bookings, now)
+    sql.insert_bookings(activity, bookings, now)
     return outcomes
 
 
-# The week's bookings of a batch, one statement: the rows as arrays, one per column
-# (PostgreSQL); elsewhere one prepared INSERT run for each row.
-_BOOKING_COLUMNS = (
-    "activity_id, date, child_id, family_id, enrolment_id, status, waitlist_position, "
-    "created_by_id, confirmed_at, created_at, from_template, promoted, cancel_reason"
-)
-_INSERT_BOOKINGS_SQL = f"""
-INSERT INTO {Booking._meta.db_table} ({_BOOKING_COLUMNS})
-SELECT %s, v.date, v.child, v.family, v.enrolment, v.status, v.position, v.created_by,
-    v.confirmed_at, %s, false, false, ''
-FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[], %s::int[],
-    %s::bigint[], %s::timestamptz[])
-    AS v(date, child, family, enrolment, status, position, created_by, confirmed_at)
-"""  # noqa: S608 (table name from the model)
-_INSERT_BOOKING_SQL = (
-    f"INSERT INTO {Booking._meta.db_table} ({_BOOKING_COLUMNS}) "  # noqa: S608
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, false, false, '')"
-)
-
-
-def _columns(rows: list[tuple]) -> list[list]:
-    """Rows as columns: one array parameter per column (PostgreSQL's unnest)."""
-    return [list(column) for column in zip(*rows, strict=True)]
-
-
-def _insert_bookings(activity: Activity, rows: list[tuple], now: datetime) -> None:
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_INSERT_BOOKINGS_SQL, [activity.pk, now, *_columns(rows)])
-        else:
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            cursor.executemany(
-                _INSERT_BOOKING_SQL,
-                [(activity.pk, *row[:7], row[7] and stamp, stamp) for row in rows],
-            )
-
-
-def _accepted_enrolments(activity: Activity, children: set[int]) -> dict[int, int]:
-    """The accepted enrolment of each child in the activity (the oldest), one query."""
-    if not children:
-        return {}
-    return dict(
-        Enrolment.objects.filter(
-            activity=activity, child_id__in=children, status=EnrolmentStatus.ACCEPTED
-        )
-        .values_list("child_id")
-        .annotate(first=Min("id"))
-        .values_list("child_id", "first")
-        .order_by()
-    )
-
-
-def _live_days(activity: Activity, days: list[date], children: set[int]) -> dict[int, set]:
-    """The days among `days` each child already has booked or waitlisted, one query."""
-    live: dict[int, set] = defaultdict(set)
-    if children:
-        for child_id, day in Booking.objects.filter(
-            activity=activity,
-            date__in=days,
-            child_id__in=children,
-            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
-        ).values_list("child_id", "date"):
-            live[child_id].add(day)
-    return live
-
-
-def _waiting(activity: Activity, days: list[date]) -> dict[date, int]:
-    """How many families wait on each of `days` now, one query."""
-    return dict(
-        Booking.objects.filter(activity=activity, date__in=days, status=BookingStatus.WAITLISTED)
-        .values_list("date")
-        .annotate(n=Count("id"))
-        .values_list("date", "n")
-        .order_by()
-    )
-
-
-_RECORD_SQL = f"""
-UPDATE {WeekRequest._meta.db_table} AS r
-SET status = v.status, first_day = v.first_day, days = v.days, waitlist_rank = v.rank,
-    reason = v.reason, decided_at = %s
-FROM unnest(%s::bigint[], %s::varchar[], %s::date[], %s::int[], %s::int[], %s::varchar[])
-    AS v(id, status, first_day, days, rank, reason)
-WHERE r.id = v.id AND r.status = %s
-"""  # noqa: S608 (table name from the model)
-_RECORD_ONE_SQL = (
-    f"UPDATE {WeekRequest._meta.db_table} SET status = %s, first_day = %s, days = %s, "  # noqa: S608
-    "waitlist_rank = %s, reason = %s, decided_at = %s WHERE id = %s AND status = %s"
-)
-
-
 def _record(outcomes: dict[int, Outcome], now: datetime) -> None:
-    """Mark every request of the batch with its outcome: one statement (PostgreSQL);
-    elsewhere one prepared UPDATE run for each request."""
-    rows = [
-        (pk, str(o.status), o.first_day, o.days, o.rank, o.reason[:300])
-        for pk, o in outcomes.items()
-    ]
-    pending = WeekRequestStatus.PENDING.value
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_RECORD_SQL, [now, *_columns(rows), pending])
-        else:
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            cursor.executemany(
-                _RECORD_ONE_SQL, [(*row[1:], stamp, row[0], pending) for row in rows]
-            )
-        if cursor.rowcount != len(rows):  # decided elsewhere: never twice, roll back
-            raise RuntimeError("a request of the batch was decided by someone else")
+    """Mark every request of the batch with its outcome, one statement."""
+    sql.record_outcomes(
+        [
+            (pk, str(o.status), o.first_day, o.days, o.rank, o.reason[:300])
+            for pk, o in outcomes.items()
+        ],
+        now,
+    )
