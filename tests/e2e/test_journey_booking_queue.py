@@ -68,9 +68,9 @@ def test_a_week_asked_on_opening_day_then_its_answer(pages, settings):
         expect(page).to_have_title(re.compile("^Semaine réservée — Vacances au centre"))
         axe_check(page)
         page.get_by_role("link", name="Voir le calendrier de Léa").click()
-        expect(
-            page.get_by_role("row", name=re.compile("lundi 21 décembre 2026"))
-        ).to_contain_text("Réservé")
+        expect(page.get_by_role("row", name=re.compile("lundi 21 décembre 2026"))).to_contain_text(
+            "Réservé"
+        )
 
         # The New Year week is full: the answer is the waitlist, with the rank.
         page.get_by_role(
