@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import selectors, services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
 from espace_citoyen.activities.models import (
@@ -312,3 +313,16 @@ def test_a_request_that_always_fails_is_refused_and_the_queue_goes_on(
     assert "Réservez à nouveau depuis le calendrier" in refused.reason
     assert WeekRequest.objects.get(child=other).status == WeekRequestStatus.BOOKED
     assert not Booking.objects.filter(child=child).exists()
+
+
+def test_the_admin_lists_the_requests_read_only(client, agent, child, centre, enrolled):
+    """An administrator sees each request's arrival, decision and outcome, and can
+    change none of them (the worker decides)."""
+    services.week_request_submit(
+        child=child, window=selectors.booking_window(centre.pk), monday=MONDAY, actor=None
+    )
+    services.queue_decide()
+    client.force_login(agent(Role.ADMINISTRATEUR))
+    page = page_text(client.get("/admin/activities/weekrequest/"))
+    assert "Vacances au centre" in page and "Semaine réservée" in page
+    assert client.get("/admin/activities/weekrequest/add/").status_code == 403
