@@ -144,6 +144,7 @@ class Recorder:
         self.cpu = time.process_time()
         self.end = self.start
         self.cpu_used = 0.0
+        self.origin_wall = 0.0  # open loop: the wall-clock time of arrival 0
 
     def done(self) -> None:
         self.end = time.perf_counter()
@@ -195,6 +196,9 @@ async def open_loop(arrivals: list[float], make_request, label: str) -> Recorder
     recorder = Recorder(label)
     loop = asyncio.get_running_loop()
     origin = loop.time() + 0.05
+    # The same origin on the wall clock, to compare arrivals with times the server
+    # records (the booking queue's decisions).
+    recorder.origin_wall = time.time() + (origin - loop.time())
 
     async def one(index: int, offset: float) -> None:
         await asyncio.sleep(max(0.0, origin + offset - loop.time()))

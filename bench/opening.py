@@ -8,6 +8,13 @@ booking's redirect followed: the month calendar telling the family where it stan
 Every figure is printed with its ratio to the stack's ceiling (the minimal Django view,
 measured by the same client in the same run), because this machine is shared.
 
+Two modes (RUSH_MODE): « queue » (the default) runs the server with BOOKING_QUEUE on and
+the booking queue's worker (`manage.py booking_queue`) beside gunicorn, its CPU counted
+with the server's: the family lands on « Demande enregistrée » (or the answer, if the
+worker was quicker), and each request's time from arrival to decision is read back
+from PostgreSQL after the rush (it must be under 10 s for everybody). « sync » books
+each week during its request, as without the queue.
+
 Phases:
  1. ceiling: /bench/ping/ (closed loop, RUSH_CONCURRENCY keep-alive connections);
  2. logins with the production password hasher (RUSH_LOGINS families, 100 by default;
@@ -19,10 +26,12 @@ Phases:
     0 days over capacity, the places to the earliest arrivals, waitlist ranks in order.
 
     make bench-rush                                  # 2,500 families, 40 places
+    RUSH_MODE=sync make bench-rush                   # each week booked during its POST
     RUSH_FAMILIES=500 make bench-rush                # the 500-family line
     RUSH_LOGINS=all make bench-rush                  # every family logs in over HTTP
 
-Settings (environment): RUSH_FAMILIES (2500), RUSH_CAPACITY (40), RUSH_SPREAD (10 s),
+Settings (environment): RUSH_MODE (queue or sync), RUSH_FAMILIES (2500), RUSH_CAPACITY
+(40), RUSH_SPREAD (10 s), RUSH_DECISION_LIMIT (10 s: the longest wait for a decision),
 RUSH_LOGINS (100 or "all"), RUSH_WORKERS (gunicorn workers, 2 × cores + 1),
 RUSH_THREADS (threads per worker, 2), RUSH_CONCURRENCY (closed-loop connections, 32),
 RUSH_PAGE_REQUESTS (600 per page), RUSH_PING_REQUESTS (3000), RUSH_PORT, RUSH_DB
@@ -44,6 +53,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -67,6 +77,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+MODE = os.environ.get("RUSH_MODE", "").strip() or "queue"
+if MODE not in ("queue", "sync"):
+    sys.exit(f"RUSH_MODE is « queue » or « sync », not {MODE!r}")
+QUEUED = MODE == "queue"
+MODE_LABEL = (
+    "booking queue: BOOKING_QUEUE on, its worker beside gunicorn"
+    if QUEUED
+    else "weeks booked during the request"
+)
+DECISION_LIMIT = float(os.environ.get("RUSH_DECISION_LIMIT", "") or 10)
 FAMILIES = env_int("RUSH_FAMILIES", 2500)
 CAPACITY = env_int("RUSH_CAPACITY", 40)
 SPREAD = float(os.environ.get("RUSH_SPREAD", "") or 10)
@@ -93,13 +113,15 @@ SERVER_ENV = {
     "DATABASE_CONN_MAX_AGE": "60",
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
-    "SEPA_ENABLED": "false",  # no IBAN is read: no encryption key needed
+    # Direct debit stays on, as in production: its IBAN key, fresh for the run.
+    "SEPA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": BASE,
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_COOKIES": "0",
     "SECURE_HSTS_SECONDS": "0",
     "LOG_LEVEL": "ERROR",
+    "BOOKING_QUEUE": "1" if QUEUED else "0",
 }
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_CHARS = string.ascii_letters + string.digits
@@ -130,8 +152,9 @@ def _cpu_of(pid: str) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def server_cpu(master: int) -> tuple[float, float]:
-    """CPU seconds so far of the gunicorn workers and of this database's backends."""
+def server_cpu(master: int, worker: int | None = None) -> tuple[float, float, float]:
+    """CPU seconds so far of the gunicorn workers, of this database's backends and of the
+    booking queue's worker."""
     web = pg = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -146,18 +169,19 @@ def server_cpu(master: int) -> tuple[float, float]:
             web += _cpu_of(entry.name)
         elif cmdline.startswith(b"postgres: ") and f" {DB} ".encode() in cmdline:
             pg += _cpu_of(entry.name)
-    return web, pg
+    return web, pg, _cpu_of(str(worker)) if worker else 0.0
 
 
 class Phase:
     """A phase's figures: the recorder's, plus the server's CPU per request."""
 
-    def __init__(self, master: int):
+    def __init__(self, master: int, worker: int | None = None):
         self.master = master
-        self.before = server_cpu(master)
+        self.worker = worker
+        self.before = server_cpu(master, worker)
 
     def report(self, recorder, *, units: int | None = None) -> dict:
-        web, pg = server_cpu(self.master)
+        web, pg, queue = server_cpu(self.master, self.worker)
         count = units if units is not None else recorder.count
         figures = {
             "label": recorder.label,
@@ -172,6 +196,7 @@ class Phase:
             "client_cpu_s": round(recorder.cpu_used, 2),
             "web_cpu_ms": round((web - self.before[0]) * 1000 / max(count, 1), 1),
             "db_cpu_ms": round((pg - self.before[1]) * 1000 / max(count, 1), 1),
+            "worker_cpu_ms": round((queue - self.before[2]) * 1000 / max(count, 1), 2),
         }
         if recorder.first_latencies:
             figures["post_p50_ms"] = round(percentile(recorder.first_latencies, 0.5) * 1000)
@@ -181,7 +206,9 @@ class Phase:
             f"{figures['rps']:>7.1f}/s  p50 {figures['p50_ms']:>6} ms  "
             f"p95 {figures['p95_ms']:>6} ms  p99 {figures['p99_ms']:>6} ms  "
             f"errors {figures['errors']}  client CPU {figures['client_cpu_s']} s  "
-            f"server CPU/req {figures['web_cpu_ms']} + {figures['db_cpu_ms']} (PG) ms"
+            f"server CPU/req {figures['web_cpu_ms']} + {figures['db_cpu_ms']} (PG)"
+            + (f" + {figures['worker_cpu_ms']} (worker)" if self.worker else "")
+            + " ms"
             + (
                 f"  [POST alone p50 {figures['post_p50_ms']} p99 {figures['post_p99_ms']} ms]"
                 if "post_p99_ms" in figures
@@ -238,6 +265,16 @@ def page_request(families: list[Family], path_of, expected: bytes):
     return request
 
 
+# The page a family lands on tells where it stands: booked, ranked on the waitlist, or
+# (booking queue) the request recorded, its answer on the way.
+LANDED = (
+    "est réservée".encode(),
+    b"liste d&#x27;attente",
+    b"liste d'attente",
+    "Demande enregistrée".encode(),
+)
+
+
 def booking_request(families: list[Family], activity: int, monday: str):
     loop = asyncio.get_running_loop()
 
@@ -268,9 +305,7 @@ def booking_request(families: list[Family], activity: int, monday: str):
             status, _headers, _cookies, body = await connection.request(
                 "GET", location, cookies=jar
             )
-            if status != 200 or (
-                "est réservée".encode() not in body and b"liste d&#x27;attente" not in body
-            ):
+            if status != 200 or not any(sign in body for sign in LANDED):
                 raise RuntimeError(f"landing page {family.email}: {status}")
             return first_done
         finally:
@@ -329,6 +364,79 @@ def check_rush(activity: int, families: list[Family], order: list[int]) -> dict:
     return result
 
 
+async def drained(activity: int, timeout: float = 300.0) -> None:
+    """Wait until the booking queue's worker has decided every request of the rush."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(DSN, autocommit=True) as connection:
+        while time.monotonic() < deadline:
+            pending = connection.execute(
+                "SELECT count(*) FROM activities_weekrequest "
+                "WHERE activity_id = %s AND status = 'en_attente'",
+                [activity],
+            ).fetchone()[0]
+            if not pending:
+                return
+            await asyncio.sleep(0.05)
+    print(f"    the worker left requests pending after {timeout:g} s")
+
+
+def check_decisions(
+    activity: int, families: list[Family], arrivals: list[float], origin: float
+) -> dict:
+    """The booking queue read back: one request per family, each decided (none refused),
+    and how long each family waited for its decision: from its arrival (the client's
+    clock) and from the request's record (created_at) to the worker's decided_at."""
+    arrival_of = {family.child: origin + arrivals[i] for i, family in enumerate(families)}
+    with psycopg.connect(DSN) as connection:
+        rows = connection.execute(
+            "SELECT child_id, status, extract(epoch FROM created_at), "
+            "extract(epoch FROM decided_at) FROM activities_weekrequest WHERE activity_id = %s",
+            [activity],
+        ).fetchall()
+    children = {child for child, *_rest in rows}
+    decided = [row for row in rows if row[3] is not None]
+    from_arrival = [float(done) - arrival_of[child] for child, _s, _c, done in decided]
+    from_record = [float(done) - float(created) for _child, _s, created, done in decided]
+    refused = sum(1 for _child, status, *_rest in rows if status == "refusee")
+    result = {
+        "requests": len(rows),
+        "pending": len(rows) - len(decided),
+        "refused": refused,
+        "each_decided_once": len(rows) == len(children) == len(families) == len(decided)
+        and not refused,
+        "from_record_p50_ms": round(percentile(from_record, 0.5) * 1000),
+        "from_record_p99_ms": round(percentile(from_record, 0.99) * 1000),
+        "from_record_max_ms": round(max(from_record, default=0) * 1000),
+        "from_arrival_p50_ms": round(percentile(from_arrival, 0.5) * 1000),
+        "from_arrival_p99_ms": round(percentile(from_arrival, 0.99) * 1000),
+        "from_arrival_max_ms": round(max(from_arrival, default=0) * 1000),
+    }
+    result["within_limit"] = result["from_arrival_max_ms"] <= DECISION_LIMIT * 1000
+    print(
+        f"    queue: {len(rows)} requests, {result['pending']} pending, {refused} refused; "
+        f"decision after the record (created_at → decided_at) p50 "
+        f"{result['from_record_p50_ms']} ms, p99 {result['from_record_p99_ms']} ms, max "
+        f"{result['from_record_max_ms']} ms; after the arrival p50 "
+        f"{result['from_arrival_p50_ms']} ms, p99 {result['from_arrival_p99_ms']} ms, max "
+        f"{result['from_arrival_max_ms']} ms (limit {DECISION_LIMIT:g} s: "
+        f"{'kept' if result['within_limit'] else 'NOT KEPT'})"
+    )
+    return result
+
+
+def start_worker() -> subprocess.Popen:
+    """The booking queue's worker, beside gunicorn, as in production (docs/deploy.md)."""
+    return subprocess.Popen([PYTHON, "manage.py", "booking_queue"], cwd=APP, env=SERVER_ENV)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def start_server() -> subprocess.Popen:
     server = subprocess.Popen(
         [
@@ -369,13 +477,13 @@ def start_server() -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-async def run(data: dict, master: int) -> tuple[dict, bool]:
+async def run(data: dict, master: int, worker: int | None) -> tuple[dict, bool]:
     figures: dict = {}
     families = [Family(f["email"], f["child"], f["session"]) for f in data["families"]]
     monday = data["monday"]
 
     async def ceiling(label, requests=PING_REQUESTS):
-        phase = Phase(master)
+        phase = Phase(master, worker)
         recorder = await closed_loop(HOST, PORT, ping, requests, CONCURRENCY, label)
         return phase.report(recorder)
 
@@ -395,7 +503,7 @@ async def run(data: dict, master: int) -> tuple[dict, bool]:
 
     sample = families if LOGINS == "all" else families[: min(int(LOGINS), len(families))]
     await next_to("logins")
-    phase = Phase(master)
+    phase = Phase(master, worker)
     recorder = await open_loop(
         [0.0] * len(sample),
         lambda i: _timed(login(sample[i], data["password"])),
@@ -414,7 +522,7 @@ async def run(data: dict, master: int) -> tuple[dict, bool]:
     }
     for key, (label, path_of, expected) in pages.items():
         await next_to(key)
-        phase = Phase(master)
+        phase = Phase(master, worker)
         recorder = await closed_loop(
             HOST, PORT, page_request(families, path_of, expected), PAGE_REQUESTS, CONCURRENCY, label
         )
@@ -432,8 +540,10 @@ async def run(data: dict, master: int) -> tuple[dict, bool]:
         ("rush_instant", "rush: all at once", data["activities"][1], [0.0] * len(families)),
     ):
         await next_to(key)
-        phase = Phase(master)
+        phase = Phase(master, worker)
         recorder = await open_loop(arrivals, booking_request(families, activity, monday), label)
+        if QUEUED:  # the worker's CPU counts until the last request is decided
+            await drained(activity)
         figures[key] = phase.report(recorder)
         figures[key]["check"] = check = check_rush(activity, families, order)
         ok = ok and (
@@ -442,6 +552,13 @@ async def run(data: dict, master: int) -> tuple[dict, bool]:
             and check["booked"] == min(CAPACITY, len(families))
             and check["ranks_distinct"]
         )
+        if QUEUED:
+            figures[key]["decisions"] = decisions = check_decisions(
+                activity, families, arrivals, recorder.origin_wall
+            )
+            ok = ok and decisions["each_decided_once"]
+            if key == "rush_spread":  # all at once: the time to drain, no target
+                ok = ok and decisions["within_limit"]
     figures["ceiling_after"] = await ceiling("ceiling: minimal view (after)")
     return figures, ok
 
@@ -478,6 +595,16 @@ def print_ratios(figures: dict) -> None:
         "  (over the spread the throughput is capped by the arrivals: read its p99; "
         "booking's ratio is the all-at-once rush's)"
     )
+    # The same in CPU: the minimal view's server CPU per request over the phase's (the
+    # figure the machine's load moves least). Phases count the queue's worker too.
+    base = figures["ceiling_before"]
+    floor = base["web_cpu_ms"] + base["db_cpu_ms"]
+    print("CPU ratios (the minimal view's server CPU per request over the phase's):")
+    for label, key in rows:
+        phase = figures[key]
+        cost = phase["web_cpu_ms"] + phase["db_cpu_ms"] + phase.get("worker_cpu_ms", 0)
+        phase["cpu_ratio"] = round(floor / cost, 4) if cost else 0
+        print(f"  {label:<46} {cost:>7.1f} ms  {phase['cpu_ratio']:6.1%}")
 
 
 def main() -> int:
@@ -486,14 +613,15 @@ def main() -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * FAMILIES + 1024)), hard))
     print(
-        f"Opening day: {FAMILIES} families, {CAPACITY} places, gunicorn {WORKERS} workers "
+        f"Opening day ({MODE_LABEL}): "
+        f"{FAMILIES} families, {CAPACITY} places, gunicorn {WORKERS} workers "
         f"× {THREADS} threads, PostgreSQL {PGHOST}:{PGPORT}/{DB}, {os.cpu_count()} CPU "
         f"cores, cache {os.environ.get('CACHE_URL') or 'local memory'}, load average "
         f"{os.getloadavg()[0]:.1f}"
     )
     admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     admin(f'CREATE DATABASE "{DB}"')
-    server = None
+    server = worker = None
     try:
         subprocess.run(
             [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
@@ -512,19 +640,18 @@ def main() -> int:
         data = json.loads(seeded.stdout.strip().splitlines()[-1])
         print(f"Week booked by everyone: {', '.join(data['days'])}")
         server = start_server()
-        figures, ok = asyncio.run(run(data, server.pid))
+        worker = start_worker() if QUEUED else None
+        figures, ok = asyncio.run(run(data, server.pid, worker.pid if worker else None))
+        figures["mode"] = MODE
         print_ratios(figures)
         if os.environ.get("RUSH_JSON"):
             Path(os.environ["RUSH_JSON"]).write_text(json.dumps(figures, indent=1))
         print("invariants: " + ("held" if ok else "BROKEN"))
         return 0 if ok else 1
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (worker, server):
+            if process is not None:
+                stop(process)
         admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
 
 

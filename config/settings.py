@@ -309,6 +309,9 @@ ACTIVATION_CODE_LOCK = timedelta(hours=1)
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # A medical certificate received within this delay after the day of absence justifies it.
 ACTIVITIES_CERTIFICATE_DELAY_HOURS = env_int("ACTIVITIES_CERTIFICATE_DELAY_HOURS", 72)
+# Opening days: the holiday week's booking is recorded at once and decided in arrival
+# order by the worker `manage.py booking_queue`, which must then run (docs/deploy.md).
+BOOKING_QUEUE = env_bool("BOOKING_QUEUE", default=False)
 
 # API Particulier (quotient familial CAF/MSA): the option appears only with a token.
 API_PARTICULIER_TOKEN = env_str("API_PARTICULIER_TOKEN")

@@ -5,6 +5,7 @@ from espace_citoyen.activities.models import (
     ActivityDay,
     CalendarException,
     HolidayClosing,
+    WeekRequest,
 )
 from espace_citoyen.activities.services import activity_capacity_apply
 from espace_citoyen.audit.admin import AuditedAdmin
@@ -74,3 +75,15 @@ class ActivityDayAdmin(ReadOnlyAdmin):
     list_display = ["activity", "date", "booked", "capacity"]
     list_filter = ["activity"]
     date_hierarchy = "date"
+
+
+@admin.register(WeekRequest)
+class WeekRequestAdmin(ReadOnlyAdmin):
+    """The booking queue's requests (BOOKING_QUEUE): when each arrived and was decided,
+    and how. The worker (`manage.py booking_queue`) decides them."""
+
+    list_display = ["id", "activity", "monday", "child", "status", "created_at", "decided_at"]
+    list_filter = ["status", "activity"]
+    list_select_related = ["activity", "child"]
+    date_hierarchy = "created_at"
+    search_fields = ["child__last_name", "child__first_name"]

@@ -10,7 +10,11 @@ class ActivitiesConfig(AppConfig):
         from django.utils import timezone
 
         from espace_citoyen.accounts.roles import Role
-        from espace_citoyen.activities import selectors, services
+        from espace_citoyen.activities import (
+            receivers,  # noqa: F401 (signal receivers)
+            selectors,
+            services,
+        )
         from espace_citoyen.activities.views import enrolment_detail_context
         from espace_citoyen.backoffice.registry import Screen, screen_register
         from espace_citoyen.demarches.registry import DemarcheType, type_register

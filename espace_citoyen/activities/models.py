@@ -317,6 +317,80 @@ class Booking(models.Model):
         return f"{self.child_id} {self.activity_id} {self.date:%d/%m/%Y} {self.status}"
 
 
+# --- the booking queue (opening days) ---------------------------------------------------------
+
+
+class WeekRequestStatus(models.TextChoices):
+    PENDING = "en_attente", _("Demande enregistrée")
+    BOOKED = "reservee", _("Semaine réservée")
+    WAITLISTED = "attente", _("Sur liste d'attente")
+    REFUSED = "refusee", _("Refusée")
+
+
+class WeekRequest(models.Model):
+    """A family's request to book a holiday week, recorded at once when the booking queue
+    is on (settings.BOOKING_QUEUE) and decided in arrival order by the queue's worker
+    (`manage.py booking_queue`): the week booked, waitlisted with its rank, or refused with
+    the reason. The id is the arrival order; `created_at` and `created_by` say when and
+    who asked, `decided_at` when the worker answered."""
+
+    id = models.BigAutoField(primary_key=True)
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="week_requests")
+    monday = models.DateField(_("semaine du"))
+    child = models.ForeignKey(
+        "families.Child", on_delete=models.CASCADE, related_name="activity_week_requests"
+    )
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.CASCADE, related_name="activity_week_requests"
+    )
+    created_at = models.DateTimeField(_("reçue le"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=WeekRequestStatus.choices,
+        default=WeekRequestStatus.PENDING,
+    )
+    first_day = models.DateField(_("premier jour réservé"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("jours"), default=0)
+    waitlist_rank = models.PositiveIntegerField(_("rang sur la liste d'attente"), null=True)
+    reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de réservation d'une semaine")
+        verbose_name_plural = _("demandes de réservation d'une semaine")
+        ordering = ["id"]
+        constraints = [
+            # A double click records one request: the second INSERT does nothing.
+            models.UniqueConstraint(
+                fields=["child", "activity", "monday"],
+                condition=models.Q(status="en_attente"),
+                name="week_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="en_attente", decided_at__isnull=True)
+                    | (~models.Q(status="en_attente") & models.Q(decided_at__isnull=False))
+                ),
+                name="week_request_decided_when_not_pending",
+            ),
+        ]
+        indexes = [
+            # The worker's poll: the pending requests in arrival order.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="en_attente"),
+                name="week_request_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.child_id} {self.activity_id} {self.monday:%d/%m/%Y} {self.status}"
+
+
 # --- attendance and calendar feed ------------------------------------------------------------
 
 

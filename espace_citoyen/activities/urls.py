@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace_citoyen.activities import views
+from espace_citoyen.activities import views, views_queue
 
 app_name = "activities"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("enfant/<int:child_id>/reserver/", views.child_book, name="child_book"),
     path("enfant/<int:child_id>/semaine/", views.child_book_week, name="child_book_week"),
     path("enfant/<int:child_id>/agenda/", views.child_feed, name="child_feed"),
+    path("demande/<int:pk>/", views_queue.week_request, name="week_request"),
+    path("demande/<int:pk>/etat/", views_queue.week_request_state, name="week_request_state"),
     path("inscription/<int:pk>/semaine-type/", views.template_change, name="template_change"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from espace_citoyen.activities import forms, rules, selectors, services
-from espace_citoyen.activities.models import Activity, BookingStatus, EnrolmentStatus
+from espace_citoyen.activities.models import (
+    Activity,
+    BookingStatus,
+    EnrolmentStatus,
+)
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.access import family_required
@@ -244,7 +248,10 @@ def child_book(request, child_id: int):
 @login_required
 @require_POST
 def child_book_week(request, child_id: int):
-    """Book a whole holiday week."""
+    """Book a whole holiday week: at once, or, with the booking queue on (opening days,
+    settings.BOOKING_QUEUE), record the request and show the page that follows it."""
+    if settings.BOOKING_QUEUE:
+        return _queue_week(request, child_id)
     child = _child_of(request, child_id)
     form = forms.WeekForm(request.POST)
     if not form.is_valid():
@@ -252,8 +259,8 @@ def child_book_week(request, child_id: int):
         return _month_page(
             request, child, year, month, error=_("Cette semaine est inconnue."), status=400
         )
-    activity = _activity_or_404(form.cleaned_data["activity"])
     monday: date = form.cleaned_data["monday"]
+    activity = _activity_or_404(form.cleaned_data["activity"])
     try:
         bookings = services.booking_add_week(
             child=child, activity=activity, monday=monday, actor=request.user
@@ -278,6 +285,33 @@ def child_book_week(request, child_id: int):
             % {"day": rules.day_label(bookings[0].date), "count": len(bookings)},
         )
     return _back_to_day(child, activity, bookings[0].date)
+
+
+def _queue_week(request, child_id: int):
+    """The queued POST (BOOKING_QUEUE): the child of the user's family (one statement),
+    the week's window from the cache, one INSERT, and the page that follows the request
+    (views_queue). A refusal shows the month with the reason, as without the queue."""
+    child = selectors.child_ref_of_user(request.user, child_id)
+    if child is None:
+        raise Http404
+    form = forms.WeekForm(request.POST)
+    if not form.is_valid():
+        year, month = _month_param(request.POST.get("mois"))
+        error = _("Cette semaine est inconnue.")
+    else:
+        monday: date = form.cleaned_data["monday"]
+        window = selectors.booking_window(form.cleaned_data["activity"])
+        if window is None:
+            raise Http404
+        try:
+            pk = services.week_request_submit(
+                child=child, window=window, monday=monday, actor=request.user
+            )
+        except ApplicationError as failure:
+            year, month, error = monday.year, monday.month, failure.message
+        else:
+            return redirect("activities:week_request", pk)
+    return _month_page(request, _child_of(request, child_id), year, month, error=error, status=400)
 
 
 # --- weekly template ---------------------------------------------------------------------------

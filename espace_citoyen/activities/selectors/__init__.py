@@ -19,16 +19,22 @@ from espace_citoyen.activities.selectors.backoffice import (  # noqa: F401
     waitlists,
 )
 from espace_citoyen.activities.selectors.calendar import (  # noqa: F401
+    BookingWindow,
     DayContext,
     activity_range,
     bookable_days,
+    booking_window,
+    booking_window_clear,
     calendar_for,
     commune_zone,
     day_context,
+    day_deadlines,
     deadline_for,
     exceptions_between,
     first_unlocked_day,
     now_local,
+    open_days,
+    window_read,
 )
 from espace_citoyen.activities.selectors.family import (  # noqa: F401
     _BADGES,
@@ -44,4 +50,10 @@ from espace_citoyen.activities.selectors.family import (  # noqa: F401
     feed_bookings,
     feed_for,
     open_activities,
+)
+from espace_citoyen.activities.selectors.queue import (  # noqa: F401
+    ChildRef,
+    WeekRequestView,
+    child_ref_of_user,
+    week_request_of_user,
 )

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -119,6 +120,88 @@ def day_context(activity: Activity, day: date) -> DayContext:
     )
 
 
+@dataclass(frozen=True)
+class BookingWindow:
+    """What decides which days of an activity can be booked, read together: the activity
+    (with its school year), its calendar exceptions and its holiday closings."""
+
+    activity: Activity
+    exceptions: tuple[CalendarException, ...]
+    closings: tuple[HolidayClosing, ...]
+
+
+def window_read(activity: Activity, *, start: date, end: date) -> BookingWindow:
+    """The activity's booking window from `start` to `end`, read now (two queries)."""
+    return BookingWindow(
+        activity=activity,
+        exceptions=tuple(exceptions_between([activity], start, end)),
+        closings=tuple(
+            HolidayClosing.objects.filter(
+                activity=activity, last_day__gte=start, first_day__lte=end
+            )
+        ),
+    )
+
+
+WINDOW_CACHE_SECONDS = 60
+
+
+def _window_key(pk: int) -> str:
+    return f"activities:window:{pk}"
+
+
+def booking_window(pk: int) -> BookingWindow | None:
+    """The booking window of a whole activity year, from the cache when possible (the
+    booking queue's POST reads it: no query on a hit). Cleared when the activity, its
+    closings or a calendar exception change (activities.apps); whatever it says, the
+    queue's worker decides on what it reads itself."""
+    key = _window_key(pk)
+    window = cache.get(key)
+    if window is None:
+        activity = Activity.objects.filter(pk=pk).select_related("school_year", "school").first()
+        if activity is None:
+            return None
+        first, last = activity_range(activity)
+        window = window_read(activity, start=first, end=last)
+        cache.set(key, window, WINDOW_CACHE_SECONDS)
+    return window
+
+
+def booking_window_clear(activity_ids: Iterable[int] | None = None) -> None:
+    """Forget the cached windows of these activities (every activity: None)."""
+    if activity_ids is None:
+        activity_ids = Activity.objects.values_list("pk", flat=True)
+    cache.delete_many([_window_key(pk) for pk in activity_ids])
+
+
+def day_deadlines(
+    window: BookingWindow,
+    *,
+    start: date,
+    end: date | None = None,
+    weekdays: Iterable[int] | None = None,
+) -> list[tuple[date, datetime]]:
+    """The operating days from `start` (to `end`, else to the end of the activity's
+    year), optionally only some weekdays, each with its booking deadline, in order: no
+    query (the window holds what is read)."""
+    activity = window.activity
+    first, last = activity_range(activity)
+    begin = max(first, start)
+    finish = min(last, end) if end else last
+    calendar = calendar_for(activity, window.exceptions)
+    wanted = set(weekdays) if weekdays is not None else None
+    return [
+        (day, deadline_for(activity, day, calendar, window.closings))
+        for day in rules.operating_days(calendar, start=begin, end=finish)
+        if wanted is None or day.weekday() in wanted
+    ]
+
+
+def open_days(deadlines: Iterable[tuple[date, datetime]], now: datetime) -> list[date]:
+    """The days of `day_deadlines` still open at `now` (local, naive)."""
+    return [day for day, deadline in deadlines if not rules.deadline_passed(deadline, now)]
+
+
 def bookable_days(
     activity: Activity,
     *,
@@ -132,21 +215,8 @@ def bookable_days(
     first, last = activity_range(activity)
     begin = max(first, start)
     finish = min(last, end) if end else last
-    exceptions = exceptions_between([activity], begin, finish)
-    calendar = calendar_for(activity, exceptions)
-    closings = list(
-        HolidayClosing.objects.filter(activity=activity, last_day__gte=begin, first_day__lte=finish)
-    )
-    now = now_local()
-    wanted = set(weekdays) if weekdays is not None else None
-    days = []
-    for day in rules.operating_days(calendar, start=begin, end=finish):
-        if wanted is not None and day.weekday() not in wanted:
-            continue
-        if rules.deadline_passed(deadline_for(activity, day, calendar, closings), now):
-            continue
-        days.append(day)
-    return days
+    window = window_read(activity, start=begin, end=finish)
+    return open_days(day_deadlines(window, start=begin, end=finish, weekdays=weekdays), now_local())
 
 
 def first_unlocked_day(activity: Activity) -> date | None:

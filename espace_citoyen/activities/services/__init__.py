@@ -38,6 +38,13 @@ from espace_citoyen.activities.services.enrolments import (
     enrolment_template_change,
 )
 from espace_citoyen.activities.services.feeds import calendar_feed_renew, calendar_feed_revoke
+from espace_citoyen.activities.services.queue import (
+    queue_decide,
+    queue_oldest_pending,
+    queue_refuse,
+    queue_waiting,
+    week_request_submit,
+)
 
 __all__ = [
     "CERTIFICATE_DELAY_HOURS",
@@ -60,4 +67,9 @@ __all__ = [
     "enrolment_refuse",
     "enrolment_request",
     "enrolment_template_change",
+    "queue_decide",
+    "queue_oldest_pending",
+    "queue_refuse",
+    "queue_waiting",
+    "week_request_submit",
 ]

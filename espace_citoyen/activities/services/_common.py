@@ -16,6 +16,32 @@ from espace_citoyen.activities.models import (
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.families.models import Child
 
+# The week booking's refusals, in the same words whether the week is booked at once or
+# decided by the booking queue's worker (services.queue).
+
+
+def not_enrolled_message(first_name: str, activity_name: str) -> str:
+    return _(
+        "%(child)s n'est pas inscrit(e) à « %(activity)s » : faites d'abord l'inscription."
+    ) % {"child": first_name, "activity": activity_name}
+
+
+def week_only_holidays_message() -> str:
+    return _("Seul l'accueil de loisirs des vacances se réserve à la semaine.")
+
+
+def week_closed_message() -> str:
+    return _(
+        "Cette semaine ne peut pas être réservée : l'accueil est fermé ou les "
+        "réservations sont closes."
+    )
+
+
+def week_already_booked_message(first_name: str) -> str:
+    return _(
+        "Un jour de cette semaine est déjà réservé pour %(child)s : gérez la semaine jour par jour."
+    ) % {"child": first_name}
+
 
 def _lock_child(child: Child) -> Child:
     """Serialise one child's changes (a double click books once)."""
@@ -63,10 +89,7 @@ def _enrolment_and_booked(child: Child, activity: Activity, days: list[date]) ->
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        raise ApplicationError(
-            _("%(child)s n'est pas inscrit(e) à « %(activity)s » : faites d'abord l'inscription.")
-            % {"child": child.first_name, "activity": activity.name}
-        )
+        raise ApplicationError(not_enrolled_message(child.first_name, activity.name))
     return row[0], bool(row[1])
 
 
@@ -75,10 +98,7 @@ def _accepted_enrolment(child: Child, activity: Activity) -> Enrolment:
         child=child, activity=activity, status=EnrolmentStatus.ACCEPTED
     ).first()
     if enrolment is None:
-        raise ApplicationError(
-            _("%(child)s n'est pas inscrit(e) à « %(activity)s » : faites d'abord l'inscription.")
-            % {"child": child.first_name, "activity": activity.name}
-        )
+        raise ApplicationError(not_enrolled_message(child.first_name, activity.name))
     return enrolment
 
 

@@ -23,6 +23,9 @@ from espace_citoyen.activities.services._common import (
     _live_booking,
     _lock_child,
     _lock_child_row,
+    week_already_booked_message,
+    week_closed_message,
+    week_only_holidays_message,
 )
 from espace_citoyen.activities.services.capacity import (
     _book_week,
@@ -124,30 +127,18 @@ def booking_add_week(
     counters, takes the places (or the waitlist ranks) and inserts the bookings, and the
     transaction ends."""
     if activity.kind != ActivityKind.HOLIDAYS:
-        raise ApplicationError(_("Seul l'accueil de loisirs des vacances se réserve à la semaine."))
+        raise ApplicationError(week_only_holidays_message())
     monday, sunday = rules.week_of(monday)
     # Operating days of the week whose deadline has not passed: the checks of
     # _check_open, for the whole week in two queries.
     days = selectors.bookable_days(activity, start=monday, end=sunday)
     if not days:
-        raise ApplicationError(
-            _(
-                "Cette semaine ne peut pas être réservée : l'accueil est fermé ou les "
-                "réservations sont closes."
-            ),
-            field="date",
-        )
+        raise ApplicationError(week_closed_message(), field="date")
     _check_guards(activity, days)
     _lock_child_row(child)
     enrolment_id, booked = _enrolment_and_booked(child, activity, days)
     if booked:
-        raise ApplicationError(
-            _(
-                "Un jour de cette semaine est déjà réservé pour %(child)s : gérez la "
-                "semaine jour par jour."
-            )
-            % {"child": child.first_name}
-        )
+        raise ApplicationError(week_already_booked_message(child.first_name))
     booking_week = {
         "child_id": child.pk,
         "family_id": child.family_id,

@@ -186,21 +186,28 @@ RETURNING id, date, status, waitlist_position
 """
 
 
+def _locked_counters(activity: Activity, days: list[date]) -> list[tuple]:
+    """Lock the counters of `days` in date order (two requests over the same days queue
+    instead of deadlocking) and read them: (pk, date, booked, capacity, waitlist_last).
+    One statement; the counters must exist (_ensure_days)."""
+    return list(
+        ActivityDay.objects.select_for_update()
+        .filter(activity=activity, date__in=days)
+        .order_by("date")
+        .values_list("pk", "date", "booked", "capacity", "waitlist_last")
+    )
+
+
 def _take_week(activity: Activity, days: list[date]) -> dict[date, int] | None:
     """Take one place on each of `days`, all or none: lock the days' counters in date
     order (one statement), then either take a place on every day if each has one, or
     give the request the next waitlist position of every day (one statement). Returns
     None when the places are taken, else each day's waitlist position. The counters
     must exist (_ensure_days)."""
-    counters = list(
-        ActivityDay.objects.select_for_update()
-        .filter(activity=activity, date__in=days)
-        .order_by("date")
-        .values_list("pk", "date", "booked", "capacity")
-    )
+    counters = _locked_counters(activity, days)
     if len(counters) != len(days):
         raise RuntimeError("a day counter is missing: call _ensure_days first")
-    if all(booked < capacity for *_, booked, capacity in counters):
+    if all(booked < capacity for _pk, _day, booked, capacity, _last in counters):
         taken = ActivityDay.objects.filter(
             pk__in=[pk for pk, *_ in counters], booked__lt=F("capacity")
         ).update(booked=F("booked") + 1)

@@ -1,0 +1,46 @@
+// The page a family lands on after asking for a holiday week (booking queue): while the
+// request waits, ask the server for its answer after 1 s, then 2 s, 3 s… (at most 5 s
+// apart, for at most 5 minutes) and show it in the live region, which screen readers
+// announce. Without JavaScript the page says to reload it.
+document.addEventListener("DOMContentLoaded", function () {
+  var region = document.querySelector("[data-poll-url]");
+  if (!region) {
+    return;
+  }
+  var url = region.getAttribute("data-poll-url");
+  var delay = 1000;
+  var waited = 0;
+
+  function schedule() {
+    if (waited > 300000) {
+      return;
+    }
+    window.setTimeout(ask, delay);
+    waited += delay;
+    delay = Math.min(delay + 1000, 5000);
+  }
+
+  function ask() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (answer) {
+        if (answer.pending) {
+          schedule();
+          return;
+        }
+        region.removeAttribute("data-poll-url");
+        region.innerHTML = answer.html;
+        // The page's title becomes the answer's; the site's name after it stays.
+        var site = document.title.lastIndexOf(" — ");
+        document.title = answer.title + (site >= 0 ? document.title.slice(site) : "");
+      })
+      .catch(schedule);
+  }
+
+  schedule();
+});
