@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = Path(os.environ.get("RUSH_APP_DIR", "") or ROOT).resolve()  # as in bench/opening.py
@@ -33,6 +34,8 @@ ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    # Direct debit stays on, as in production: its IBAN key, fresh for the run.
+    "SEPA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "testserver",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_COOKIES": "0",
