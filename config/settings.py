@@ -143,7 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its user read on each request without building a query.
+    "espace_citoyen.accounts.backends.UserBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -172,7 +173,8 @@ AXES_LOCKOUT_CALLABLE = "espace_citoyen.accounts.views.lockout"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions (shared by every web machine), read without building a query.
+SESSION_ENGINE = "espace_citoyen.accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
 LANGUAGE_CODE = "fr"

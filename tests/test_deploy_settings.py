@@ -58,7 +58,7 @@ def test_cache_url_gives_djangos_redis_cache_shared_by_every_machine(tmp_path):
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert found["location"] == "redis://cache.internal:6379/0"
     # Sessions and login lockouts live in the database, shared by every machine.
-    assert found["session"] == "django.contrib.sessions.backends.db"
+    assert found["session"] == "espace_citoyen.accounts.sessions"
     assert found["axes"] == "AxesDatabaseHandler"
     # Uploads go where the shared storage is mounted.
     assert found["media"] == str(tmp_path / "media")
