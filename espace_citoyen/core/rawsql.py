@@ -55,7 +55,8 @@ class Columns:
 
 def columns(model, names: tuple[str, ...] | None = None, alias: str = "") -> Columns:
     """The columns of `names` (attribute names, e.g. "family_id"; all concrete fields when
-    None) of `model`, qualified by `alias` (the table's name when empty)."""
+    None) of `model`, in the model's order, qualified by `alias` (the table's name when
+    empty)."""
     return _columns(model, names, alias, connection.vendor)
 
 
@@ -63,8 +64,11 @@ def columns(model, names: tuple[str, ...] | None = None, alias: str = "") -> Col
 def _columns(model, names, alias, _vendor) -> Columns:
     fields = model._meta.concrete_fields
     if names is not None:
-        by_name = {field.attname: field for field in fields}
-        fields = [by_name[name] for name in names]
+        unknown = set(names) - {field.attname for field in fields}
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+        # In the model's order: Model.from_db places a partial row's values that way.
+        fields = [field for field in fields if field.attname in names]
     table = alias or model._meta.db_table
     quote = connection.ops.quote_name
     converters = []

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from espace_citoyen.accounts.models import User
 from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.audit.selectors import audit_for_scope
+from espace_citoyen.core import rawsql
 from espace_citoyen.core.text import fold, words
 from espace_citoyen.families.abilities import agent_can_see_health, document_kinds_for
 from espace_citoyen.families.models import (
@@ -44,15 +45,54 @@ def family_for_user(user) -> Family | None:
     return family
 
 
-def family_with_children_for_user(user) -> Family | None:
-    """The family card the account is linked to, with its children only (two queries:
-    « Mon espace » shows the card's number, status and children, not its guardians)."""
+@dataclass(frozen=True)
+class FamilyCard:
+    """The family card as the parent's pages show it: the family (every field) and its
+    children (name, sex and birth date only), in order of birth."""
+
+    family: Family
+    children: list[Child]
+
+
+_CARD_CHILD_FIELDS = ("id", "family_id", "first_name", "last_name", "sex", "birth_date")
+
+
+def family_card_for_user(user) -> FamilyCard | None:
+    """The family card the account is linked to, with its children, in one raw statement
+    (« Mon espace » and the card's home open it on every visit: docs/benchmarks.md); None
+    if there is none. A user is a guardian of one family at most."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_family_cache", "unset")
-    if cached != "unset":
-        return cached
-    return Family.objects.filter(guardians__user=user).prefetch_related("children").first()
+    family_cols = rawsql.columns(Family, alias="f")
+    child_cols = rawsql.columns(Child, _CARD_CHILD_FIELDS, alias="c")
+    found = rawsql.fetch(
+        f"SELECT {family_cols.sql}, {child_cols.sql} "  # noqa: S608 (columns of the models)
+        "FROM families_guardian g JOIN families_family f ON f.id = g.family_id "
+        "LEFT JOIN families_child c ON c.family_id = f.id "
+        "WHERE g.user_id = %s ORDER BY c.birth_date, c.id",
+        [user.pk],
+    )
+    if not found:
+        return None
+    split = len(family_cols)
+    family = family_cols.build(found[0][:split])
+    children = [child_cols.build(row[split:]) for row in found if row[split] is not None]
+    return FamilyCard(family=family, children=children)
+
+
+_CARD_GUARDIAN_FIELDS = ("id", "family_id", "first_name", "last_name", "position")
+
+
+def card_guardians(family: Family) -> list[Guardian]:
+    """The family's guardians as the card's home names them, in their order (one raw
+    statement)."""
+    cols = rawsql.columns(Guardian, _CARD_GUARDIAN_FIELDS, alias="g")
+    found = rawsql.fetch(
+        f"SELECT {cols.sql} FROM families_guardian g "  # noqa: S608 (columns of the model)
+        "WHERE g.family_id = %s ORDER BY g.position, g.id",
+        [family.pk],
+    )
+    return [cols.build(row) for row in found]
 
 
 def child_of_user(user, pk: int) -> Child | None:

@@ -23,8 +23,8 @@ from espace_citoyen.families.registry import card_notices, card_services
 @require_safe
 def card(request):
     """Carte famille / Inscriptions: the entry paths, or the card's home."""
-    family = selectors.family_for_user(request.user)
-    if family is None:
+    card = selectors.family_card_for_user(request.user)
+    if card is None:
         return render(
             request,
             "families/entry.html",
@@ -37,11 +37,11 @@ def card(request):
         request,
         "families/card.html",
         {
-            "family": family,
-            "guardians": family.guardians.all(),
-            "children": family.children.all(),
+            "family": card.family,
+            "guardians": selectors.card_guardians(card.family),
+            "children": card.children,
             "services": card_services(),
-            "notices": card_notices(family),
+            "notices": card_notices(card.family),
         },
     )
 
