@@ -246,6 +246,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The layout's header, navigation and footer, rendered once per process for each commune
+# version and kind of user (templates/base.html): each entry is a pure function of its
+# key, so this memory holds nothing another process or machine would need.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise, in DEBUG, the demo mailbox keeps every
 # message readable at /demo/courriels/ so the journey works offline.
