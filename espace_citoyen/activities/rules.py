@@ -287,9 +287,12 @@ def day_state(
     if closed is not None:
         return DayState(CLOSED, _("Fermé"), closed)
     locked = deadline_passed(deadline, now)
-    locked_reason = _("Délai dépassé : les modifications étaient possibles jusqu'au %(when)s.") % {
-        "when": moment_label(deadline)
-    }
+    locked_reason = (
+        _("Délai dépassé : les modifications étaient possibles jusqu'au %(when)s.")
+        % {"when": moment_label(deadline)}
+        if locked
+        else ""
+    )
     if booking_status == "confirmed":
         if locked:
             return DayState(LOCKED, _("Réservé"), locked_reason)

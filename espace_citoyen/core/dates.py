@@ -2,8 +2,10 @@
 « 1er décembre 2026 »), with Django's translated month and day names."""
 
 from datetime import date
+from functools import lru_cache
 
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.translation import get_language
 
 
 def weekday_name(weekday: int) -> str:
@@ -24,4 +26,10 @@ def french_date(day: date) -> str:
 
 def day_label(day: date) -> str:
     """« lundi 30 novembre 2026 », « mardi 1er décembre 2026 »."""
+    return _day_label(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_label(day: date, language: str | None) -> str:
+    """Kept per language: the month page writes some forty of them on each visit."""
     return f"{weekday_name(day.weekday())} {french_date(day)}"

@@ -45,3 +45,4 @@ from espace_citoyen.activities.selectors.family import (  # noqa: F401
     feed_for,
     open_activities,
 )
+from espace_citoyen.activities.selectors.month import child_with_activities  # noqa: F401

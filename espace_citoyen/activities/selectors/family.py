@@ -10,21 +10,19 @@ from django.db.models.functions import Coalesce
 from espace_citoyen.activities import registry, rules
 from espace_citoyen.activities.models import (
     Activity,
-    ActivityDay,
     ActivityKind,
     Booking,
     BookingStatus,
     CalendarFeed,
     Enrolment,
     EnrolmentStatus,
-    HolidayClosing,
     Unit,
 )
+from espace_citoyen.activities.selectors import month as month_reads
 from espace_citoyen.activities.selectors.calendar import (
     activity_range,
     calendar_for,
     deadline_for,
-    exceptions_between,
     now_local,
 )
 from espace_citoyen.core import dates
@@ -141,40 +139,21 @@ class MonthCalendar:
         return f"{dates.month_name(self.month)} {self.year}"
 
 
-def child_month(child, year: int, month: int) -> MonthCalendar:
+def child_month(
+    child, year: int, month: int, activities: list[Activity] | None = None
+) -> MonthCalendar:
     """The month calendar of a child: for each weekday and each activity the child is
     enrolled in, its state (booked / waitlisted / free / full / closed / locked), in a
-    fixed number of queries."""
-    enrolments = list(
-        Enrolment.objects.filter(child=child, status=EnrolmentStatus.ACCEPTED)
-        .select_related("activity__school_year", "activity__school")
-        .order_by("activity__kind", "activity__name")
-    )
-    activities = [enrolment.activity for enrolment in enrolments]
+    fixed number of raw statements (selectors.month). `activities`: those of the child's
+    accepted enrolments when already read (`month.child_with_activities`)."""
+    if activities is None:
+        activities = month_reads.month_activities(child)
     days = rules.month_weekdays(year, month)
     first, last = days[0], days[-1]
     activity_ids = [activity.pk for activity in activities]
-    bookings = {
-        (booking.activity_id, booking.date): booking
-        for booking in Booking.objects.filter(
-            child=child,
-            activity_id__in=activity_ids,
-            date__range=(first, last),
-            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
-        ).annotate(rank=_waitlist_rank())
-    }
-    counters = {
-        (row.activity_id, row.date): row
-        for row in ActivityDay.objects.filter(
-            activity_id__in=activity_ids, date__range=(first, last)
-        )
-    }
-    exceptions = exceptions_between(activities, first, last)
-    closings = list(
-        HolidayClosing.objects.filter(
-            activity_id__in=activity_ids, last_day__gte=first, first_day__lte=last
-        )
-    )
+    bookings, counters = month_reads.month_bookings_and_counters(child, activity_ids, first, last)
+    exceptions = month_reads.month_exceptions(activity_ids, first, last)
+    closings = month_reads.month_closings(activity_ids, first, last)
     notices = registry.day_notices(activities, first, last)
     now = now_local()
     calendars = {activity.pk: calendar_for(activity, exceptions) for activity in activities}
@@ -184,21 +163,20 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
         row = CalendarRow(day=day, label=rules.day_label(day))
         for activity in activities:
             calendar = calendars[activity.pk]
-            booking = bookings.get((activity.pk, day))
-            counter = counters.get((activity.pk, day))
-            free = counter.free if counter else activity.capacity
+            status, rank = bookings.get((activity.pk, day), (None, None))
+            free = counters.get((activity.pk, day), activity.capacity)
             closed = rules.closed_reason(day, calendar)
             deadline = deadline_for(activity, day, calendar, closings)
             state = rules.day_state(
                 closed=closed,
                 booking_status=(
                     None
-                    if booking is None
+                    if status is None
                     else "confirmed"
-                    if booking.status == BookingStatus.CONFIRMED
+                    if status == BookingStatus.CONFIRMED
                     else "waitlisted"
                 ),
-                position=getattr(booking, "rank", None),
+                position=rank,
                 deadline=deadline,
                 now=now,
                 free_places=free,
@@ -264,13 +242,17 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
     )
 
 
-def child_first_month(child, today: date) -> MonthCalendar:
+def child_first_month(
+    child, today: date, activities: list[Activity] | None = None
+) -> MonthCalendar:
     """The calendar a parent lands on: this month, or the next one when no day left in
     this month can still be booked or changed (at the end of a month). At most twice
-    the queries of one month."""
-    calendar = child_month(child, today.year, today.month)
+    the queries of one month (less the activities', when given)."""
+    if activities is None:
+        activities = month_reads.month_activities(child)
+    calendar = child_month(child, today.year, today.month, activities)
     if calendar.first_open is None and calendar.next is not None:
-        following = child_month(child, calendar.next.year, calendar.next.month)
+        following = child_month(child, calendar.next.year, calendar.next.month, activities)
         if following.first_open is not None:
             return following
     return calendar
