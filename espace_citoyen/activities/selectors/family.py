@@ -2,10 +2,12 @@
 the iCal feed."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from espace_citoyen.activities import registry, rules
 from espace_citoyen.activities.models import (
@@ -22,6 +24,7 @@ from espace_citoyen.activities.selectors import month as month_reads
 from espace_citoyen.activities.selectors.calendar import (
     activity_range,
     calendar_for,
+    commune_zone,
     deadline_for,
     now_local,
 )
@@ -139,6 +142,65 @@ class MonthCalendar:
         return f"{dates.month_name(self.month)} {self.year}"
 
 
+# What the month page computes from data it has just read, kept per process under keys
+# made of that data (pure functions of their keys: nothing can be stale; docs/benchmarks.md):
+# every family enrolled in an activity sees the same closed days and deadlines, and most
+# cells share a state.
+_ACTIVITY_DAYS: dict[tuple, list[tuple[str | None, datetime]]] = {}
+_ACTIVITY_DAYS_MAX = 512
+
+
+def _activity_days(activity, exceptions, closings, days, zone, language):
+    """(closed reason or None, deadline) of each of `days` for `activity`."""
+    key = (
+        activity.pk,
+        activity.kind,
+        tuple(activity.weekdays or ()),
+        activity.school_year.start_date,
+        activity.school_year.end_date,
+        activity.deadline_working_days,
+        activity.deadline_time,
+        tuple(
+            (e.activity_id, e.date, e.opening, e.reason)
+            for e in exceptions
+            if e.activity_id in (None, activity.pk)
+        ),
+        tuple(
+            (c.first_day, c.last_day, c.closes_on) for c in closings if c.activity_id == activity.pk
+        ),
+        days[0],
+        zone,
+        language,
+    )
+    found = _ACTIVITY_DAYS.get(key)
+    if found is None:
+        calendar = calendar_for(activity, exceptions)
+        found = [
+            (rules.closed_reason(day, calendar), deadline_for(activity, day, calendar, closings))
+            for day in days
+        ]
+        if len(_ACTIVITY_DAYS) >= _ACTIVITY_DAYS_MAX:
+            _ACTIVITY_DAYS.clear()
+        _ACTIVITY_DAYS[key] = found
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _day_state(closed, booking_status, position, locked_deadline, free, by_week, _language):
+    """rules.day_state of a cell whose lock is known (`locked_deadline`: the deadline
+    when it has passed, else None), kept per language."""
+    return rules.day_state(
+        closed=closed,
+        booking_status=booking_status,
+        position=position if booking_status == "waitlisted" else None,
+        deadline=locked_deadline,
+        now=None,
+        free_places=free,
+        by_week=by_week,
+        locked=locked_deadline is not None,
+    )
+
+
 def child_month(
     child, year: int, month: int, activities: list[Activity] | None = None
 ) -> MonthCalendar:
@@ -156,31 +218,32 @@ def child_month(
     closings = month_reads.month_closings(activity_ids, first, last)
     notices = registry.day_notices(activities, first, last)
     now = now_local()
-    calendars = {activity.pk: calendar_for(activity, exceptions) for activity in activities}
+    language = get_language()
+    zone = commune_zone()
+    calendars = {
+        activity.pk: _activity_days(activity, exceptions, closings, days, zone, language)
+        for activity in activities
+    }
     rows = []
     weeks: dict[tuple[int, date], dict] = {}
-    for day in days:
+    for index, day in enumerate(days):
         row = CalendarRow(day=day, label=rules.day_label(day))
         for activity in activities:
-            calendar = calendars[activity.pk]
+            closed, deadline = calendars[activity.pk][index]
             status, rank = bookings.get((activity.pk, day), (None, None))
             free = counters.get((activity.pk, day), activity.capacity)
-            closed = rules.closed_reason(day, calendar)
-            deadline = deadline_for(activity, day, calendar, closings)
-            state = rules.day_state(
-                closed=closed,
-                booking_status=(
-                    None
-                    if status is None
-                    else "confirmed"
-                    if status == BookingStatus.CONFIRMED
-                    else "waitlisted"
-                ),
-                position=rank,
-                deadline=deadline,
-                now=now,
-                free_places=free,
-                by_week=activity.unit == Unit.WEEK,
+            state = _day_state(
+                closed,
+                None
+                if status is None
+                else "confirmed"
+                if status == BookingStatus.CONFIRMED
+                else "waitlisted",
+                rank,
+                deadline if rules.deadline_passed(deadline, now) else None,
+                free,
+                activity.unit == Unit.WEEK,
+                language,
             )
             notice = notices.get((activity.pk, day))
             if notice is not None and state.code in (rules.FREE, rules.FULL):
