@@ -213,9 +213,9 @@ def child_month(
     days = rules.month_weekdays(year, month)
     first, last = days[0], days[-1]
     activity_ids = [activity.pk for activity in activities]
-    bookings, counters = month_reads.month_bookings_and_counters(child, activity_ids, first, last)
-    exceptions = month_reads.month_exceptions(activity_ids, first, last)
-    closings = month_reads.month_closings(activity_ids, first, last)
+    read = month_reads.month_days(child, activity_ids, first, last)
+    bookings, counters = read.bookings, read.counters
+    exceptions, closings = read.exceptions, read.closings
     notices = registry.day_notices(activities, first, last)
     now = now_local()
     language = get_language()

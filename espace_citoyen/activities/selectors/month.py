@@ -2,6 +2,7 @@
 the one a booking lands on: docs/benchmarks.md). Each gives what the ORM queries it
 replaces gave, as model instances where the calendar rules expect them."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from espace_citoyen.activities.models import (
@@ -82,68 +83,94 @@ def month_activities(child) -> list[Activity]:
     return found[1] if found else []
 
 
-def month_bookings_and_counters(child, activity_ids: list[int], first: date, last: date):
-    """({(activity id, day): (status, waitlist rank)} of the child's live bookings,
-    {(activity id, day): free places} of the days' counters) between first and last."""
+@dataclass
+class MonthDays:
+    """What the month page reads about its days, in one statement."""
+
+    bookings: dict = field(default_factory=dict)  # (activity id, day): (status, rank)
+    counters: dict = field(default_factory=dict)  # (activity id, day): free places
+    exceptions: list = field(default_factory=list)  # CalendarException
+    closings: list = field(default_factory=list)  # HolidayClosing
+
+
+def _day(value):
+    """A date of the statement's rows: SQLite gives the columns of a UNION that its first
+    SELECT leaves empty as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def month_days(child, activity_ids: list[int], first: date, last: date) -> MonthDays:
+    """Between first and last, for the activities: the child's live bookings with their
+    waitlist rank, the days' counters, the calendar exceptions (the commune's too) and
+    the holiday closings, as one UNION of rows shaped (kind, activity, day, id, text,
+    number, day, day)."""
+    found = MonthDays()
     if not activity_ids:
-        return {}, {}
+        return found
     ids = _placeholders(activity_ids)
-    live = (BookingStatus.CONFIRMED.value, BookingStatus.WAITLISTED.value)
     rows = rawsql.fetch(
-        # The rank: 1 + the waitlisted bookings of the day with a smaller position.
-        "SELECT 1, b.activity_id, b.date, b.status, 1 + (SELECT COUNT(*) "  # noqa: S608
-        "FROM activities_booking w WHERE w.activity_id = b.activity_id "
-        "AND w.date = b.date AND w.status = %s "
-        "AND w.waitlist_position < b.waitlist_position) FROM activities_booking b "
-        f"WHERE b.child_id = %s AND b.activity_id IN ({ids}) "
+        # 1: a booking; its rank is 1 + the waitlisted bookings of the day ahead of it.
+        # (The first SELECT types the columns for PostgreSQL, hence the CASTs.)
+        "SELECT 1, b.activity_id, b.date, CAST(NULL AS bigint), b.status, "  # noqa: S608
+        "1 + (SELECT COUNT(*) FROM activities_booking w "
+        "WHERE w.activity_id = b.activity_id AND w.date = b.date AND w.status = %s "
+        "AND w.waitlist_position < b.waitlist_position), "
+        "CAST(NULL AS date), CAST(NULL AS date) "
+        f"FROM activities_booking b WHERE b.child_id = %s AND b.activity_id IN ({ids}) "
         "AND b.date BETWEEN %s AND %s AND b.status IN (%s, %s) "
-        "UNION ALL SELECT 2, d.activity_id, d.date, NULL, d.capacity - d.booked "
-        f"FROM activities_activityday d WHERE d.activity_id IN ({ids}) "
-        "AND d.date BETWEEN %s AND %s",
+        # 2: a day's counter: its free places.
+        "UNION ALL SELECT 2, d.activity_id, d.date, NULL, NULL, d.capacity - d.booked, "
+        f"NULL, NULL FROM activities_activityday d WHERE d.activity_id IN ({ids}) "
+        "AND d.date BETWEEN %s AND %s "
+        # 3: a calendar exception: its reason, 1 when it opens the day.
+        "UNION ALL SELECT 3, x.activity_id, x.date, x.id, x.reason, "
+        "CASE WHEN x.opening THEN 1 ELSE 0 END, NULL, NULL "
+        "FROM activities_calendarexception x WHERE x.date BETWEEN %s AND %s "
+        f"AND (x.activity_id IS NULL OR x.activity_id IN ({ids})) "
+        # 4: a holiday closing: first day, label, last day, the day bookings close.
+        "UNION ALL SELECT 4, h.activity_id, h.first_day, h.id, h.label, NULL, "
+        "h.last_day, h.closes_on FROM activities_holidayclosing h "
+        f"WHERE h.activity_id IN ({ids}) AND h.last_day >= %s AND h.first_day <= %s",
         [
             BookingStatus.WAITLISTED.value,
             child.pk,
             *activity_ids,
             first,
             last,
-            *live,
+            BookingStatus.CONFIRMED.value,
+            BookingStatus.WAITLISTED.value,
+            *activity_ids,
+            first,
+            last,
+            first,
+            last,
+            *activity_ids,
             *activity_ids,
             first,
             last,
         ],
     )
-    bookings, counters = {}, {}
-    for kind, activity_id, day, status, number in rows:
-        if isinstance(day, str):  # SQLite gives a UNION's dates as text
-            day = date.fromisoformat(day)
+    for kind, activity_id, day, pk, text, number, second, third in rows:
+        day = _day(day)
         if kind == 1:
-            bookings[(activity_id, day)] = (status, number)
+            found.bookings[(activity_id, day)] = (text, number)
+        elif kind == 2:
+            found.counters[(activity_id, day)] = max(number, 0)
+        elif kind == 3:
+            found.exceptions.append(
+                CalendarException(
+                    pk=pk, activity_id=activity_id, date=day, reason=text, opening=bool(number)
+                )
+            )
         else:
-            counters[(activity_id, day)] = max(number, 0)
-    return bookings, counters
-
-
-def month_exceptions(activity_ids: list[int], first: date, last: date) -> list:
-    """The calendar exceptions between first and last, the commune's and the activities'."""
-    cols = rawsql.columns(CalendarException, alias="x")
-    condition = f"x.activity_id IN ({_placeholders(activity_ids)})" if activity_ids else "1 = 0"
-    found = rawsql.fetch(
-        f"SELECT {cols.sql} FROM activities_calendarexception x "  # noqa: S608
-        f"WHERE x.date BETWEEN %s AND %s AND (x.activity_id IS NULL OR {condition})",
-        [first, last, *activity_ids],
-    )
-    return [cols.build(row) for row in found]
-
-
-def month_closings(activity_ids: list[int], first: date, last: date) -> list:
-    """The activities' holiday closings overlapping first..last."""
-    if not activity_ids:
-        return []
-    cols = rawsql.columns(HolidayClosing, alias="h")
-    found = rawsql.fetch(
-        f"SELECT {cols.sql} FROM activities_holidayclosing h "  # noqa: S608
-        f"WHERE h.activity_id IN ({_placeholders(activity_ids)}) "
-        "AND h.last_day >= %s AND h.first_day <= %s",
-        [*activity_ids, first, last],
-    )
-    return [cols.build(row) for row in found]
+            found.closings.append(
+                HolidayClosing(
+                    pk=pk,
+                    activity_id=activity_id,
+                    label=text,
+                    first_day=day,
+                    last_day=_day(second),
+                    closes_on=_day(third),
+                )
+            )
+    return found
