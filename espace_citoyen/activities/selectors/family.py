@@ -141,6 +141,28 @@ class MonthCalendar:
     def title(self) -> str:
         return f"{dates.month_name(self.month)} {self.year}"
 
+    # The links to the months around, as the page writes them (?mois=2026-12, « décembre
+    # 2026 »), computed here rather than by date filters.
+    @property
+    def previous_param(self) -> str:
+        return f"{self.previous:%Y-%m}" if self.previous else ""
+
+    @property
+    def previous_label(self) -> str:
+        return _month_label(self.previous)
+
+    @property
+    def next_param(self) -> str:
+        return f"{self.next:%Y-%m}" if self.next else ""
+
+    @property
+    def next_label(self) -> str:
+        return _month_label(self.next)
+
+
+def _month_label(day: date | None) -> str:
+    return f"{dates.month_name(day.month)} {day.year}" if day else ""
+
 
 # What the month page computes from data it has just read, kept per process under keys
 # made of that data (pure functions of their keys: nothing can be stale; docs/benchmarks.md):
@@ -263,6 +285,7 @@ def child_month(
                     {
                         "activity": activity,
                         "monday": monday,
+                        "iso": monday.isoformat(),
                         "label": rules.day_label(monday),
                         "states": [],
                     },

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from espace_citoyen.activities import services
-from espace_citoyen.activities.models import CalendarException
+from espace_citoyen.activities.factories import activity_create, enrolment_make
+from espace_citoyen.activities.models import ActivityKind, CalendarException
 from espace_citoyen.activities.tests.conftest import other_child
 from espace_citoyen.core.testing import visible_text
 
@@ -54,3 +55,15 @@ def test_places_and_bookings_are_each_familys_and_current(citizen_client, child,
     page = _december(citizen_client, child)
     assert "vendredi 11 décembre 2026 Réservé" in page
     assert "jeudi 10 décembre 2026 Complet" in page
+
+
+def test_the_links_to_the_months_around_and_the_weeks_forms(citizen_client, child, enrolled):
+    centre = activity_create(kind=ActivityKind.HOLIDAYS, name="Centre des Sources", capacity=5)
+    enrolment_make(child, centre)
+    page = citizen_client.get(MONTH.format(child.pk)).content.decode()
+    base = f"/carte-famille/activites/enfant/{child.pk}/"
+    assert f'href="{base}?mois=2026-11">Mois précédent' in page
+    assert '<span class="visually-hidden"> (novembre 2026)</span>' in page
+    assert f'href="{base}?mois=2027-01">Mois suivant' in page
+    assert '<span class="visually-hidden"> (janvier 2027)</span>' in page
+    assert '<input type="hidden" name="monday" value="2026-12-21">' in page
