@@ -2,8 +2,9 @@
 own in AppConfig.ready(), so a service not built yet is simply absent."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,14 @@ class CardService:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _address(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _address(url_name: str, _prefix: str) -> str:
+    """The services' addresses never change while the site runs: reversed once each
+    (the card's home lists them on every visit)."""
+    return reverse(url_name)
 
 
 _services: dict[str, CardService] = {}
