@@ -52,6 +52,12 @@ class Family(TimeStampedModel):
         return [line for line in lines if line.strip()]
 
     @property
+    def status_label(self) -> str:
+        """get_status_display without building the choices' mapping on each call."""
+        known = self.status in FamilyStatus.values
+        return FamilyStatus(self.status).label if known else self.status
+
+    @property
     def is_validated(self) -> bool:
         return self.status == FamilyStatus.VALIDATED
 
