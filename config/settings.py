@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "espace_citoyen.portal.context_processors.portal",
             ],
+            # `{% url %}` reversing each address once per process (core/templatetags).
+            "builtins": ["espace_citoyen.core.templatetags.cached_urls"],
         },
     },
 ]
