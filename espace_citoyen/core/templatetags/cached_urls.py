@@ -21,16 +21,19 @@ _PLAIN = (str, int)
 
 
 @lru_cache(maxsize=4096)
-def _reverse(view_name, args, kwargs, current_app, _prefix, _urlconf) -> str:
+def _reverse(view_name, _key, args, kwargs, current_app, _prefix, _urlconf) -> str:
     return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
 def cached_reverse(view_name, args, kwargs, current_app) -> str:
-    plain = all(type(value) in _PLAIN for value in (*args, *kwargs.values()))
-    if not plain or type(view_name) is not str:
+    values = (view_name, *args, *kwargs.values())
+    if not all(isinstance(value, _PLAIN) for value in values):
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+    # Keyed by the values as the address writes them (True and 1 are one key otherwise).
+    key = tuple(f"{type(value).__name__}:{value}" for value in values)
     return _reverse(
-        view_name,
+        str(view_name),
+        key,
         tuple(args),
         tuple(sorted(kwargs.items())),
         current_app,

@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from espace_citoyen.core.templatetags.cached_urls import CachedURLNode
+from espace_citoyen.core.templatetags.cached_urls import CachedURLNode, _reverse
 
 
 def _render(source: str, **context) -> str:
@@ -50,3 +50,11 @@ def test_an_object_argument_is_reversed_each_time():
     first = _render("{% url 'demarches:detail' ref %}", ref=ref)
     ref.value = "D-2"
     assert _render("{% url 'demarches:detail' ref %}", ref=ref) != first
+
+
+def test_a_second_render_does_not_reverse_again():
+    template = Template("{% url 'demarches:detail' ref %}{% url 'portal:home' %}")
+    template.render(Context({"ref": "D-42"}))
+    hits = _reverse.cache_info().hits
+    template.render(Context({"ref": "D-42"}))
+    assert _reverse.cache_info().hits == hits + 2
