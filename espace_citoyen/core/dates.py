@@ -24,9 +24,10 @@ def french_date(day: date) -> str:
     return f"{number} {month_name(day.month)} {day.year}"
 
 
-def day_label(day: date) -> str:
-    """« lundi 30 novembre 2026 », « mardi 1er décembre 2026 »."""
-    return _day_label(day, get_language())
+def day_label(day: date, language: str | None = None) -> str:
+    """« lundi 30 novembre 2026 », « mardi 1er décembre 2026 ». `language`: the active
+    one, when the caller has already asked (a page writes dozens)."""
+    return _day_label(day, language or get_language())
 
 
 @lru_cache(maxsize=4096)

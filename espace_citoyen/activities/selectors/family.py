@@ -105,14 +105,16 @@ class CalendarCell:
     # Computed once here rather than by filters in each of the page's cells: the cell's
     # anchor (`jour-<activity>-<YYYY-MM-DD>`, the fragment a booking returns to), the date
     # as the forms send it, and the badge's class.
-    iso: str = field(init=False)
-    anchor: str = field(init=False)
-    badge: str = field(init=False)
+    # (child_month gives them; computed here when not given.)
+    iso: str = ""
+    anchor: str = ""
+    badge: str = ""
 
     def __post_init__(self) -> None:
-        self.iso = self.day.isoformat()
-        self.anchor = f"jour-{self.activity.pk}-{self.iso}"
-        self.badge = _BADGES.get(self.state.code, "")
+        if not self.iso:
+            self.iso = self.day.isoformat()
+            self.anchor = f"jour-{self.activity.pk}-{self.iso}"
+            self.badge = _BADGES.get(self.state.code, "")
 
 
 @dataclass
@@ -246,14 +248,27 @@ def child_month(
         activity.pk: _activity_days(activity, exceptions, closings, days, zone, language)
         for activity in activities
     }
+    # Each activity's fixed parts, read once rather than in each of its cells.
+    columns = [
+        (
+            activity,
+            activity.pk,
+            calendars[activity.pk],
+            activity.capacity,
+            activity.unit == Unit.WEEK,
+            activity.kind == ActivityKind.HOLIDAYS,
+        )
+        for activity in activities
+    ]
     rows = []
     weeks: dict[tuple[int, date], dict] = {}
     for index, day in enumerate(days):
-        row = CalendarRow(day=day, label=rules.day_label(day))
-        for activity in activities:
-            closed, deadline = calendars[activity.pk][index]
-            status, rank = bookings.get((activity.pk, day), (None, None))
-            free = counters.get((activity.pk, day), activity.capacity)
+        iso = day.isoformat()
+        monday = day - timedelta(days=day.weekday())
+        row = CalendarRow(day=day, label=dates.day_label(day, language))
+        for activity, pk, days_of, capacity, by_week, holidays in columns:
+            closed, deadline = days_of[index]
+            status, rank = bookings.get((pk, day), (None, None))
             state = _day_state(
                 closed,
                 None
@@ -263,33 +278,38 @@ def child_month(
                 else "waitlisted",
                 rank,
                 deadline if rules.deadline_passed(deadline, now) else None,
-                free,
-                activity.unit == Unit.WEEK,
+                counters.get((pk, day), capacity),
+                by_week,
                 language,
             )
-            notice = notices.get((activity.pk, day))
+            notice = notices.get((pk, day))
             if notice is not None and state.code in (rules.FREE, rules.FULL):
                 # Not booked first come: the server would refuse, the page says where to ask.
                 state = rules.DayState(rules.ON_REQUEST, notice.label, notice.reason)
             else:
                 notice = None
-            monday, _sunday = rules.week_of(day)
             row.cells.append(
                 CalendarCell(
-                    activity=activity, day=day, state=state, week_start=monday, notice=notice
+                    activity=activity,
+                    day=day,
+                    state=state,
+                    week_start=monday,
+                    notice=notice,
+                    iso=iso,
+                    anchor=f"jour-{pk}-{iso}",
+                    badge=_BADGES.get(state.code, ""),
                 )
             )
-            if activity.kind == ActivityKind.HOLIDAYS and closed is None:
-                week = weeks.setdefault(
-                    (activity.pk, monday),
-                    {
+            if holidays and closed is None:
+                week = weeks.get((pk, monday))
+                if week is None:
+                    week = weeks[(pk, monday)] = {
                         "activity": activity,
                         "monday": monday,
                         "iso": monday.isoformat(),
-                        "label": rules.day_label(monday),
+                        "label": dates.day_label(monday, language),
                         "states": [],
-                    },
-                )
+                    }
                 week["states"].append(state.code)
         rows.append(row)
     week_offers = []

@@ -27,7 +27,8 @@ def _cell(cell, row_label: str, book_url: str, csrf_token: str, e: _Escaper) -> 
     state = cell.state
     name = e[cell.activity.name]
     parts = [
-        f'    <td class="day-{e[state.code]}" id="{e[cell.anchor]}" tabindex="-1">\n'
+        # The anchor and the date are digits, dashes and the word « jour »: nothing to escape.
+        f'    <td class="day-{e[state.code]}" id="{cell.anchor}" tabindex="-1">\n'
         f'      <span class="badge {e[cell.badge]}">{e[state.label]}</span>\n'
     ]
     if state.reason:
