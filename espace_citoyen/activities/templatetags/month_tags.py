@@ -69,3 +69,34 @@ def month_rows(rows, book_url, csrf_token) -> str:
         html.extend(_cell(cell, label, book_url, csrf_token, e) for cell in row.cells)
         html.append("  </tr>\n")
     return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)
+
+
+@register.simple_tag
+def month_weeks(weeks, book_week_url, csrf_token) -> str:
+    """The cards of the holiday weeks that can be booked whole, each with its form (the
+    markup of `activities/tests/month_week.html`)."""
+    e = _Escaper()
+    action = e[book_week_url]
+    token = e[str(csrf_token)]
+    html = []
+    for week in weeks:
+        name, label = e[week["activity"].name], e[week["label"]]
+        full = (
+            "<p>Au moins un jour est complet : la semaine ira sur la liste d'attente.</p>"
+            if week["full"]
+            else ""
+        )
+        html.append(
+            '  <li class="card">\n'
+            f"    <h3>{name}, semaine du {label}</h3>\n"
+            f"    {full}\n"
+            f'    <form method="post" action="{action}">\n'
+            f'      <input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
+            f'      <input type="hidden" name="activity" value="{week["activity"].pk}">\n'
+            f'      <input type="hidden" name="monday" value="{e[week["iso"]]}">\n'
+            '      <button type="submit">Réserver la semaine'
+            f'<span class="visually-hidden"> du {label}, {name}</span></button>\n'
+            "    </form>\n"
+            "  </li>\n"
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)

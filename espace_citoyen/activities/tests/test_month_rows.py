@@ -11,7 +11,7 @@ from espace_citoyen.activities import rules
 from espace_citoyen.activities.models import Activity
 from espace_citoyen.activities.registry import DayNotice
 from espace_citoyen.activities.selectors import CalendarCell, CalendarRow
-from espace_citoyen.activities.templatetags.month_tags import month_rows
+from espace_citoyen.activities.templatetags.month_tags import month_rows, month_weeks
 
 REFERENCE = Template((Path(__file__).parent / "month_row.html").read_text())
 DAY = date(2026, 12, 1)
@@ -67,3 +67,22 @@ def test_every_state_renders_as_the_reference_template():
     assert expected.count("<form") > 10 and "button-secondary" in expected
     assert _squeeze(month_rows(rows, book_url, token)) == _squeeze(expected)
     assert "&lt;&quot;Arts &amp; Sciences&quot;&gt;" in month_rows(rows, book_url, token)
+
+
+WEEK_REFERENCE = Template((Path(__file__).parent / "month_week.html").read_text())
+
+
+def test_week_cards_render_as_the_reference_template():
+    tricky = Activity(pk=9, name='Centre <"Arts & Loisirs">')
+    weeks = [
+        {"activity": tricky, "monday": DAY, "iso": "2026-12-21", "label": "lundi 21", "full": full}
+        for full in (False, True)
+    ]
+    url = "/carte-famille/activites/enfant/12/semaine/?x=1&y=2"
+    token = "abc<def>&"
+    expected = "".join(
+        WEEK_REFERENCE.render(Context({"week": week, "book_week_url": url, "csrf_token": token}))
+        for week in weeks
+    )
+    assert expected.count("<form") == 2 and "ira sur la liste d'attente" in expected
+    assert _squeeze(month_weeks(weeks, url, token)) == _squeeze(expected)
