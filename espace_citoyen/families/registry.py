@@ -1,6 +1,7 @@
 """The services listed on the family card's home (journey point 10). Each app adds its
 own in AppConfig.ready(), so a service not built yet is simply absent."""
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,6 +37,13 @@ def card_service_register(service: CardService) -> None:
 
 def card_services() -> list[CardService]:
     return sorted(_services.values(), key=lambda service: service.order)
+
+
+def card_services_key(services: list[CardService]) -> str:
+    """A digest of what the services' cards show: the key under which each process keeps
+    them rendered (the card's home)."""
+    shown = [(s.key, s.title, s.url, s.description) for s in services]
+    return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)

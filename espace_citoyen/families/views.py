@@ -14,7 +14,7 @@ from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.access import family_required
 from espace_citoyen.families.downloads import document_response
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Family, Guardian
-from espace_citoyen.families.registry import card_notices, card_services
+from espace_citoyen.families.registry import card_notices, card_services, card_services_key
 
 # --- entry and home -------------------------------------------------------------------------
 
@@ -33,6 +33,7 @@ def card(request):
                 "has_draft": bool(selectors.draft_get(request.user)),
             },
         )
+    services = card_services()
     return render(
         request,
         "families/card.html",
@@ -40,7 +41,8 @@ def card(request):
             "family": card.family,
             "guardians": selectors.card_guardians(card.family),
             "children": card.children,
-            "services": card_services(),
+            "services": services,
+            "services_key": card_services_key(services),
             "notices": card_notices(card.family),
         },
     )

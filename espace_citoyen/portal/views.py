@@ -11,6 +11,7 @@ from espace_citoyen.families.selectors import family_card_for_user
 from espace_citoyen.portal.rules import darken
 from espace_citoyen.portal.selectors import (
     accessibility_statement,
+    catalogue_key,
     commune_get,
     teleservice_list,
     teleservice_search,
@@ -47,11 +48,13 @@ def dashboard(request):
     card = family_card_for_user(request.user)
     family = card.family if card else None
     owners = [owner for owner in (family, request.user) if owner is not None]
+    teleservices = teleservice_list()
     return render(
         request,
         "portal/dashboard.html",
         {
-            "teleservices": teleservice_list(),
+            "teleservices": teleservices,
+            "catalogue_key": catalogue_key(teleservices),
             "family": family,
             "children": card.children if card else [],
             "demarches": demarche_latest_for_owners(*owners, limit=5),

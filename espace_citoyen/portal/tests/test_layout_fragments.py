@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.testing import page_text
-from espace_citoyen.portal.models import Commune
+from espace_citoyen.portal.models import Commune, Teleservice
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,15 @@ def test_the_search_typed_is_shown_back_escaped(client):
     page = client.get("/recherche/", {"q": '"><script>alert(1)</script>'}).content.decode()
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
     assert "<script>alert(1)" not in page
+
+
+def test_a_catalogue_edit_shows_at_once_on_mon_espace(client, citizen):
+    entry = Teleservice.objects.create(
+        title="Piscine municipale", slug="piscine", summary="Horaires", target="/piscine/"
+    )
+    client.force_login(citizen)
+    assert "Piscine municipale" in page_text(client.get(reverse("portal:dashboard")))
+    Teleservice.objects.filter(pk=entry.pk).update(title="Piscine Jean-Bouin")
+    caches["default"].clear()  # what the catalogue's own cache does after 60 s
+    page = page_text(client.get(reverse("portal:dashboard")))
+    assert "Piscine Jean-Bouin" in page and "Piscine municipale" not in page
