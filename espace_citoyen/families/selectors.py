@@ -1,7 +1,7 @@
 """Reads of the family card. Each runs a fixed number of queries, whatever the family's
 size (prefetches, never a query per child)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, Q
@@ -47,52 +47,58 @@ def family_for_user(user) -> Family | None:
 
 @dataclass(frozen=True)
 class FamilyCard:
-    """The family card as the parent's pages show it: the family (every field) and its
-    children (name, sex and birth date only), in order of birth."""
+    """The family card as the parent's pages show it: the family (every field), its
+    children (name, sex and birth date only) in order of birth, and, when asked, its
+    guardians (names) in their order."""
 
     family: Family
     children: list[Child]
+    guardians: list[Guardian] = field(default_factory=list)
 
 
 _CARD_CHILD_FIELDS = ("id", "family_id", "first_name", "last_name", "sex", "birth_date")
+_CARD_GUARDIAN_FIELDS = ("id", "family_id", "first_name", "last_name", "position")
 
 
-def family_card_for_user(user) -> FamilyCard | None:
-    """The family card the account is linked to, with its children, in one raw statement
-    (« Mon espace » and the card's home open it on every visit: docs/benchmarks.md); None
-    if there is none. A user is a guardian of one family at most."""
+def family_card_for_user(user, *, guardians: bool = False) -> FamilyCard | None:
+    """The family card the account is linked to, with its children (and its guardians),
+    in one raw statement (« Mon espace » and the card's home open it on every visit:
+    docs/benchmarks.md); None if there is none. A user is a guardian of one family at
+    most. With the guardians, a row is a child and a guardian: a family of n children
+    and m guardians gives n × m rows, a handful."""
     if not user.is_authenticated:
         return None
     family_cols = rawsql.columns(Family, alias="f")
     child_cols = rawsql.columns(Child, _CARD_CHILD_FIELDS, alias="c")
+    parts = [family_cols.sql, child_cols.sql]
+    joins = "LEFT JOIN families_child c ON c.family_id = f.id "
+    if guardians:
+        guardian_cols = rawsql.columns(Guardian, _CARD_GUARDIAN_FIELDS, alias="o")
+        parts.append(guardian_cols.sql)
+        joins += "LEFT JOIN families_guardian o ON o.family_id = f.id "
     found = rawsql.fetch(
-        f"SELECT {family_cols.sql}, {child_cols.sql} "  # noqa: S608 (columns of the models)
-        "FROM families_guardian g JOIN families_family f ON f.id = g.family_id "
-        "LEFT JOIN families_child c ON c.family_id = f.id "
+        f"SELECT {', '.join(parts)} "  # noqa: S608 (columns of the models)
+        f"FROM families_guardian g JOIN families_family f ON f.id = g.family_id {joins}"
         "WHERE g.user_id = %s ORDER BY c.birth_date, c.id",
         [user.pk],
     )
     if not found:
         return None
-    split = len(family_cols)
-    family = family_cols.build(found[0][:split])
-    children = [child_cols.build(row[split:]) for row in found if row[split] is not None]
-    return FamilyCard(family=family, children=children)
-
-
-_CARD_GUARDIAN_FIELDS = ("id", "family_id", "first_name", "last_name", "position")
-
-
-def card_guardians(family: Family) -> list[Guardian]:
-    """The family's guardians as the card's home names them, in their order (one raw
-    statement)."""
-    cols = rawsql.columns(Guardian, _CARD_GUARDIAN_FIELDS, alias="g")
-    found = rawsql.fetch(
-        f"SELECT {cols.sql} FROM families_guardian g "  # noqa: S608 (columns of the model)
-        "WHERE g.family_id = %s ORDER BY g.position, g.id",
-        [family.pk],
+    at = len(family_cols)
+    after = at + len(child_cols)
+    family = family_cols.build(found[0][:at])
+    children = {}
+    people = {}
+    for row in found:
+        if row[at] is not None and row[at] not in children:
+            children[row[at]] = child_cols.build(row[at:after])
+        if guardians and row[after] is not None and row[after] not in people:
+            people[row[after]] = guardian_cols.build(row[after:])
+    return FamilyCard(
+        family=family,
+        children=list(children.values()),
+        guardians=sorted(people.values(), key=lambda guardian: (guardian.position, guardian.pk)),
     )
-    return [cols.build(row) for row in found]
 
 
 def child_of_user(user, pk: int) -> Child | None:

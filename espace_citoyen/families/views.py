@@ -23,7 +23,7 @@ from espace_citoyen.families.registry import card_notices, card_services, card_s
 @require_safe
 def card(request):
     """Carte famille / Inscriptions: the entry paths, or the card's home."""
-    card = selectors.family_card_for_user(request.user)
+    card = selectors.family_card_for_user(request.user, guardians=True)
     if card is None:
         return render(
             request,
@@ -39,7 +39,7 @@ def card(request):
         "families/card.html",
         {
             "family": card.family,
-            "guardians": selectors.card_guardians(card.family),
+            "guardians": card.guardians,
             "children": card.children,
             "services": services,
             "services_key": card_services_key(services),
