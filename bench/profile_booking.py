@@ -6,8 +6,10 @@ per request, not the queueing (bench/opening.py measures that).
     .venv/bin/python bench/profile_booking.py [families=200]
 
 Before the profile, it times the CPU of each parent page (Mon espace, card home, month
-calendar) and of a booking with its page, without cProfile: `time.process_time` of this
-process, the Django side only (PostgreSQL's own CPU is not in it).
+calendar), of the minimal view /bench/ping/ (the ceiling's, behind the same middleware)
+and of a booking with its page, without cProfile: `time.process_time` of this process,
+the Django side only (PostgreSQL's own CPU is not in it). Pages are measured in
+PROFILE_ROUNDS (5) rounds, each page's CPU compared with the minimal view's of its round.
 
 Uses a database `PROFILE_DB` (`bench_profile`), created and dropped."""
 
@@ -16,16 +18,19 @@ import json
 import os
 import pstats
 import secrets
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import psycopg
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = Path(os.environ.get("RUSH_APP_DIR", "") or ROOT).resolve()  # as in bench/opening.py
 DB = os.environ.get("PROFILE_DB", "bench_profile")
+ROUNDS = int(os.environ.get("PROFILE_ROUNDS", "") or 5)
 ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 ENV = {
     **os.environ,
@@ -33,7 +38,8 @@ ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
-    "SEPA_ENABLED": "false",  # no IBAN is read: no encryption key needed
+    # Direct debit stays on, as in production: its IBAN key, fresh for the run.
+    "SEPA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "testserver",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_COOKIES": "0",
@@ -104,6 +110,7 @@ def main() -> None:
         clients[0][0].get(f"/carte-famille/activites/enfant/{clients[0][1]}/")
         month = data["monday"][:7]
         pages = {
+            "minimal view (/bench/ping/)": lambda child: "/bench/ping/",
             "Mon espace": lambda child: "/mon-espace/",
             "card home": lambda child: "/carte-famille/",
             "month calendar": lambda child: (
@@ -111,19 +118,33 @@ def main() -> None:
             ),
         }
         half = clients[1 : len(clients) // 2]
-        print("CPU of Django per request, no profiler (ms; SQL statements):")
-        for label, path_of in pages.items():
-            for client, child in half[:5]:  # warm up this page's templates
+        for path_of in pages.values():
+            for client, child in half[:5]:  # warm up each page's templates
                 client.get(path_of(child))
-            counted = []
-            cpu = time.process_time()
-            for client, child in half:
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(path_of(child))
-                assert response.status_code == 200, (label, response.status_code)
-                counted.append(len(queries))
-            cpu_ms = (time.process_time() - cpu) / len(half) * 1000
-            print(f"  {label:<32} {cpu_ms:6.2f} ms  {min(counted)}–{max(counted)} statements")
+        # Rounds of every page in turn: this machine's load moves from one second to the
+        # next, so each page is compared with the minimal view measured in the same round.
+        cpu_of = {label: [] for label in pages}
+        counted = {label: [] for label in pages}
+        for _round in range(ROUNDS):
+            for label, path_of in pages.items():
+                cpu = time.process_time()
+                for client, child in half:
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(path_of(child))
+                    assert response.status_code == 200, (label, response.status_code)
+                    counted[label].append(len(queries))
+                cpu_of[label].append((time.process_time() - cpu) / len(half) * 1000)
+        print(
+            f"CPU of Django per request, no profiler ({ROUNDS} rounds of {len(half)} requests "
+            "each; median; ratio = the minimal view's CPU over the page's, median of rounds):"
+        )
+        ping = cpu_of["minimal view (/bench/ping/)"]
+        for label in pages:
+            ratio = statistics.median(p / x for p, x in zip(ping, cpu_of[label], strict=True))
+            print(
+                f"  {label:<32} {statistics.median(cpu_of[label]):6.2f} ms  "
+                f"{min(counted[label])}–{max(counted[label])} statements  ratio {ratio:6.1%}"
+            )
         counted = []
         cpu = time.process_time()
         for client, child in half:

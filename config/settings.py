@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "espace_citoyen.portal.context_processors.portal",
             ],
+            # `{% url %}` reversing each address once per process (core/templatetags).
+            "builtins": ["espace_citoyen.core.templatetags.cached_urls"],
         },
     },
 ]
@@ -143,7 +145,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its user read on each request without building a query.
+    "espace_citoyen.accounts.backends.UserBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -172,7 +175,8 @@ AXES_LOCKOUT_CALLABLE = "espace_citoyen.accounts.views.lockout"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions (shared by every web machine), read without building a query.
+SESSION_ENGINE = "espace_citoyen.accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
 LANGUAGE_CODE = "fr"
@@ -244,6 +248,14 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The layout's header, navigation and footer, rendered once per process for each commune
+# version and kind of user (templates/base.html): each entry is a pure function of its
+# key, so this memory holds nothing another process or machine would need.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise, in DEBUG, the demo mailbox keeps every
 # message readable at /demo/courriels/ so the journey works offline.

@@ -16,12 +16,18 @@ PROBE = """
 import json, django
 django.setup()
 from django.conf import settings
+from importlib import import_module
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from axes.handlers.proxy import AxesProxyHandler
 print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "location": settings.CACHES["default"].get("LOCATION", ""),
     "session": settings.SESSION_ENGINE,
+    "session_in_db": issubclass(
+        import_module(settings.SESSION_ENGINE).SessionStore, DatabaseSessionStore
+    ),
+    "fragments": settings.CACHES["fragments"]["BACKEND"],
     "axes": type(AxesProxyHandler.get_implementation()).__name__,
     "media": settings.MEDIA_ROOT,
     "private": settings.STORAGES["private"]["OPTIONS"]["location"],
@@ -58,8 +64,11 @@ def test_cache_url_gives_djangos_redis_cache_shared_by_every_machine(tmp_path):
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert found["location"] == "redis://cache.internal:6379/0"
     # Sessions and login lockouts live in the database, shared by every machine.
-    assert found["session"] == "django.contrib.sessions.backends.db"
+    assert found["session"] == "espace_citoyen.accounts.sessions"
+    assert found["session_in_db"] is True  # Django's database engine, read raw
     assert found["axes"] == "AxesDatabaseHandler"
+    # The fragments stay in each process: each is a pure function of its key.
+    assert found["fragments"] == "django.core.cache.backends.locmem.LocMemCache"
     # Uploads go where the shared storage is mounted.
     assert found["media"] == str(tmp_path / "media")
     assert found["private"] == str(tmp_path / "private")

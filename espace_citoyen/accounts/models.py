@@ -80,7 +80,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def formal_name(self) -> str:
         """ "Madame Camille Martin", as letters and e-mails address people."""
-        civility = self.get_civility_display() if self.civility else ""
+        # The label without get_civility_display's mapping of every choice (each page).
+        known = self.civility in Civility.values
+        civility = str(Civility(self.civility).label) if known else self.civility
         return " ".join(part for part in (civility, self.get_full_name()) if part)
 
 

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from espace_citoyen.accounts import forms, services
+from espace_citoyen.accounts.backends import USER_BACKEND
 from espace_citoyen.accounts.roles import is_agent
 from espace_citoyen.accounts.tokens import account_link_check
 from espace_citoyen.core.errors import ApplicationError
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -54,7 +53,7 @@ def set_password(request, token: str):
                 {"error": error, "code": error.code},
                 status=400,
             )
-        login(request, user, backend=MODEL_BACKEND)
+        login(request, user, backend=USER_BACKEND)
         messages.success(
             request, _("Votre mot de passe est enregistré. Bienvenue dans votre espace citoyen.")
         )
@@ -121,7 +120,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("portal:dashboard")
     post_reset_login = True
-    post_reset_login_backend = MODEL_BACKEND
+    post_reset_login_backend = USER_BACKEND
 
     def form_valid(self, form):
         response = super().form_valid(form)

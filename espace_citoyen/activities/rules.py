@@ -276,20 +276,26 @@ def day_state(
     booking_status: str | None,
     position: int | None,
     deadline: datetime,
-    now: datetime,
+    now: datetime | None,
     free_places: int,
     by_week: bool = False,
+    locked: bool | None = None,
 ) -> DayState:
     """The state shown in the month calendar, with the reason and the action offered.
 
     booking_status is "confirmed", "waitlisted" or None. An activity booked by the week
-    (by_week) offers no single day: its weeks are booked, and cancelled, whole."""
+    (by_week) offers no single day: its weeks are booked, and cancelled, whole. `locked`:
+    whether the deadline has passed, when the caller knows it (else `now` decides)."""
     if closed is not None:
         return DayState(CLOSED, _("Fermé"), closed)
-    locked = deadline_passed(deadline, now)
-    locked_reason = _("Délai dépassé : les modifications étaient possibles jusqu'au %(when)s.") % {
-        "when": moment_label(deadline)
-    }
+    if locked is None:
+        locked = deadline_passed(deadline, now)
+    locked_reason = (
+        _("Délai dépassé : les modifications étaient possibles jusqu'au %(when)s.")
+        % {"when": moment_label(deadline)}
+        if locked
+        else ""
+    )
     if booking_status == "confirmed":
         if locked:
             return DayState(LOCKED, _("Réservé"), locked_reason)

@@ -171,12 +171,17 @@ def _month_page(
 @login_required
 @require_safe
 def child_month(request, child_id: int):
-    child = _child_of(request, child_id)
+    # The child and its activities in one statement; another family's child is a 404.
+    found = selectors.child_with_activities(request.user, child_id)
+    if found is None:
+        raise Http404
+    child, activities = found
     if not request.GET.get("mois"):
-        calendar = selectors.child_first_month(child, timezone.localdate())
-        return _month_page(request, child, calendar.year, calendar.month, calendar=calendar)
-    year, month = _month_param(request.GET.get("mois"))
-    return _month_page(request, child, year, month)
+        calendar = selectors.child_first_month(child, timezone.localdate(), activities)
+    else:
+        year, month = _month_param(request.GET.get("mois"))
+        calendar = selectors.child_month(child, year, month, activities)
+    return _month_page(request, child, calendar.year, calendar.month, calendar=calendar)
 
 
 def _activity_or_404(pk: int) -> Activity:

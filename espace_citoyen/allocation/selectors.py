@@ -20,7 +20,7 @@ from espace_citoyen.allocation.models import (
     DayCapacity,
     RequestStatus,
 )
-from espace_citoyen.core import dates
+from espace_citoyen.core import dates, rawsql
 
 
 def state_of(allocation: Allocation, now=None) -> str:
@@ -399,18 +399,21 @@ def covering(activity, days) -> Allocation | None:
 
 def covering_between(activities, first: date, last: date) -> list[tuple[int, Allocation]]:
     """(activity id, allocation) for each allocation not yet published that covers some
-    day between `first` and `last` at one of `activities` (the month calendar): one query."""
-    links = (
-        Allocation.activities.through.objects.filter(
-            activity_id__in=[activity.pk for activity in activities],
-            allocation__published_at__isnull=True,
-            allocation__first_day__lte=last,
-            allocation__last_day__gte=first,
-        )
-        .select_related("allocation")
-        .order_by("allocation__opens_at", "allocation_id")
+    day between `first` and `last` at one of `activities` (the month calendar, on every
+    visit: one raw statement, docs/benchmarks.md)."""
+    ids = [activity.pk for activity in activities]
+    if not ids:
+        return []
+    cols = rawsql.columns(Allocation, alias="al")
+    found = rawsql.fetch(
+        f"SELECT l.activity_id, {cols.sql} FROM allocation_allocation_activities l "  # noqa: S608
+        "JOIN allocation_allocation al ON al.id = l.allocation_id "
+        f"WHERE l.activity_id IN ({', '.join(['%s'] * len(ids))}) "
+        "AND al.published_at IS NULL AND al.first_day <= %s AND al.last_day >= %s "
+        "ORDER BY al.opens_at, al.id",
+        [*ids, last, first],
     )
-    return [(link.activity_id, link.allocation) for link in links]
+    return [(row[0], cols.build(row[1:])) for row in found]
 
 
 def published_report(allocation: Allocation) -> Preview:

@@ -59,6 +59,12 @@ class Demarche(models.Model):
         return f"{self.reference} — {self.title}"
 
     @property
+    def status_label(self) -> str:
+        """The status as a family reads it: get_status_display without building the
+        choices' mapping on each call (lists show it on every visit)."""
+        return Status(self.status).label if self.status in Status.values else self.status
+
+    @property
     def badge(self) -> str:
         return STATUS_BADGES.get(self.status, "badge")
 

@@ -51,6 +51,12 @@ class Family(TimeStampedModel):
         return address_lines(self.address_line1, self.address_line2, self.postal_code, self.city)
 
     @property
+    def status_label(self) -> str:
+        """get_status_display without building the choices' mapping on each call."""
+        known = self.status in FamilyStatus.values
+        return FamilyStatus(self.status).label if known else self.status
+
+    @property
     def is_validated(self) -> bool:
         return self.status == FamilyStatus.VALIDATED
 

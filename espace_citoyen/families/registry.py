@@ -1,9 +1,11 @@
 """The services listed on the family card's home (journey point 10). Each app adds its
 own in AppConfig.ready(), so a service not built yet is simply absent."""
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -16,7 +18,14 @@ class CardService:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _address(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _address(url_name: str, _prefix: str) -> str:
+    """The services' addresses never change while the site runs: reversed once each
+    (the card's home lists them on every visit)."""
+    return reverse(url_name)
 
 
 _services: dict[str, CardService] = {}
@@ -28,6 +37,13 @@ def card_service_register(service: CardService) -> None:
 
 def card_services() -> list[CardService]:
     return sorted(_services.values(), key=lambda service: service.order)
+
+
+def card_services_key(services: list[CardService]) -> str:
+    """A digest of what the services' cards show: the key under which each process keeps
+    them rendered (the card's home)."""
+    shown = [(s.key, s.title, s.url, s.description) for s in services]
+    return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)

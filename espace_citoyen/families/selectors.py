@@ -1,7 +1,7 @@
 """Reads of the family card. Each runs a fixed number of queries, whatever the family's
 size (prefetches, never a query per child)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, Q
@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from espace_citoyen.accounts.models import User
 from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.audit.selectors import audit_for_scope
+from espace_citoyen.core import rawsql
 from espace_citoyen.core.text import fold, words
 from espace_citoyen.families.abilities import agent_can_see_health, document_kinds_for
 from espace_citoyen.families.models import (
@@ -44,15 +45,60 @@ def family_for_user(user) -> Family | None:
     return family
 
 
-def family_with_children_for_user(user) -> Family | None:
-    """The family card the account is linked to, with its children only (two queries:
-    « Mon espace » shows the card's number, status and children, not its guardians)."""
+@dataclass(frozen=True)
+class FamilyCard:
+    """The family card as the parent's pages show it: the family (every field), its
+    children (name, sex and birth date only) in order of birth, and, when asked, its
+    guardians (names) in their order."""
+
+    family: Family
+    children: list[Child]
+    guardians: list[Guardian] = field(default_factory=list)
+
+
+_CARD_CHILD_FIELDS = ("id", "family_id", "first_name", "last_name", "sex", "birth_date")
+_CARD_GUARDIAN_FIELDS = ("id", "family_id", "first_name", "last_name", "position")
+
+
+def family_card_for_user(user, *, guardians: bool = False) -> FamilyCard | None:
+    """The family card the account is linked to, with its children (and its guardians),
+    in one raw statement (« Mon espace » and the card's home open it on every visit:
+    docs/benchmarks.md); None if there is none. A user is a guardian of one family at
+    most. With the guardians, a row is a child and a guardian: a family of n children
+    and m guardians gives n × m rows, a handful."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_family_cache", "unset")
-    if cached != "unset":
-        return cached
-    return Family.objects.filter(guardians__user=user).prefetch_related("children").first()
+    family_cols = rawsql.columns(Family, alias="f")
+    child_cols = rawsql.columns(Child, _CARD_CHILD_FIELDS, alias="c")
+    parts = [family_cols.sql, child_cols.sql]
+    joins = "LEFT JOIN families_child c ON c.family_id = f.id "
+    if guardians:
+        guardian_cols = rawsql.columns(Guardian, _CARD_GUARDIAN_FIELDS, alias="o")
+        parts.append(guardian_cols.sql)
+        joins += "LEFT JOIN families_guardian o ON o.family_id = f.id "
+    found = rawsql.fetch(
+        f"SELECT {', '.join(parts)} "  # noqa: S608 (columns of the models)
+        f"FROM families_guardian g JOIN families_family f ON f.id = g.family_id {joins}"
+        "WHERE g.user_id = %s ORDER BY c.birth_date, c.id",
+        [user.pk],
+    )
+    if not found:
+        return None
+    at = len(family_cols)
+    after = at + len(child_cols)
+    family = family_cols.build(found[0][:at])
+    children = {}
+    people = {}
+    for row in found:
+        if row[at] is not None and row[at] not in children:
+            children[row[at]] = child_cols.build(row[at:after])
+        if guardians and row[after] is not None and row[after] not in people:
+            people[row[after]] = guardian_cols.build(row[after:])
+    return FamilyCard(
+        family=family,
+        children=list(children.values()),
+        guardians=sorted(people.values(), key=lambda guardian: (guardian.position, guardian.pk)),
+    )
 
 
 def child_of_user(user, pk: int) -> Child | None:

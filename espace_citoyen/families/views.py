@@ -14,7 +14,7 @@ from espace_citoyen.families import forms, selectors, services, wizard
 from espace_citoyen.families.access import family_required
 from espace_citoyen.families.downloads import document_response
 from espace_citoyen.families.models import AuthorisedPerson, Child, Document, Family, Guardian
-from espace_citoyen.families.registry import card_notices, card_services
+from espace_citoyen.families.registry import card_notices, card_services, card_services_key
 
 # --- entry and home -------------------------------------------------------------------------
 
@@ -23,8 +23,8 @@ from espace_citoyen.families.registry import card_notices, card_services
 @require_safe
 def card(request):
     """Carte famille / Inscriptions: the entry paths, or the card's home."""
-    family = selectors.family_for_user(request.user)
-    if family is None:
+    card = selectors.family_card_for_user(request.user, guardians=True)
+    if card is None:
         return render(
             request,
             "families/entry.html",
@@ -33,15 +33,17 @@ def card(request):
                 "has_draft": bool(selectors.draft_get(request.user)),
             },
         )
+    services = card_services()
     return render(
         request,
         "families/card.html",
         {
-            "family": family,
-            "guardians": family.guardians.all(),
-            "children": family.children.all(),
-            "services": card_services(),
-            "notices": card_notices(family),
+            "family": card.family,
+            "guardians": card.guardians,
+            "children": card.children,
+            "services": services,
+            "services_key": card_services_key(services),
+            "notices": card_notices(card.family),
         },
     )
 

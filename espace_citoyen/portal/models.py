@@ -1,6 +1,9 @@
 """The commune's identity (theming, legal pages) and the téléservice catalogue: data,
 edited in the admin, never template edits."""
 
+import hashlib
+from functools import cached_property
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
@@ -111,6 +114,7 @@ class Commune(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        self.__dict__.pop("layout_version", None)
         cache.delete(COMMUNE_CACHE_KEY)  # every page shows the change at once
 
     def clean(self) -> None:
@@ -129,6 +133,23 @@ class Commune(models.Model):
     @property
     def theme_version(self) -> str:
         return self.updated_at.strftime("%Y%m%d%H%M%S") if self.updated_at else "0"
+
+    @cached_property
+    def layout_version(self) -> str:
+        """A digest of everything the layout shows of the commune: the key of its header
+        and footer kept ready in each process (templates/base.html), so that whatever
+        way the commune is changed, a page never shows the former one."""
+        shown = (
+            self.name,
+            self.logo.name if self.logo else "",
+            self.address,
+            self.phone,
+            self.email,
+            self.opening_hours,
+            self.accessibility_status,
+            self.theme_version,
+        )
+        return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
 
 
 class Teleservice(models.Model):

@@ -1,5 +1,7 @@
 """Reads of the portal: the commune and the catalogue (cached), and its search."""
 
+import hashlib
+
 from django.core.cache import cache
 
 from espace_citoyen.portal import rgaa
@@ -41,6 +43,13 @@ def teleservice_list() -> list[Teleservice]:
         catalogue = list(Teleservice.objects.filter(published=True))
         cache.set(CATALOGUE_CACHE_KEY, catalogue, COMMUNE_CACHE_SECONDS)
     return catalogue
+
+
+def catalogue_key(teleservices: list[Teleservice]) -> str:
+    """A digest of what the catalogue's cards show: the key under which each process keeps
+    them rendered (Mon espace), so that an edit shows at once, whatever way it was made."""
+    shown = [(t.pk, t.title, t.summary, t.target, t.requires_login) for t in teleservices]
+    return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
 
 
 def catalogue_cache_clear() -> None:

@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from espace_citoyen.core.models import DemoMail
-from espace_citoyen.demarches.selectors import demarche_list_for_owner
-from espace_citoyen.families.selectors import family_with_children_for_user
+from espace_citoyen.demarches.selectors import demarche_latest_for_owners
+from espace_citoyen.families.selectors import family_card_for_user
 from espace_citoyen.portal.rules import darken
 from espace_citoyen.portal.selectors import (
     accessibility_statement,
+    catalogue_key,
     commune_get,
     teleservice_list,
     teleservice_search,
@@ -44,13 +45,20 @@ def search(request):
 @login_required
 @require_safe
 def dashboard(request):
-    family = family_with_children_for_user(request.user)
+    card = family_card_for_user(request.user)
+    family = card.family if card else None
     owners = [owner for owner in (family, request.user) if owner is not None]
-    demarches = demarche_list_for_owner(*owners, with_events=False, limit=5)
+    teleservices = teleservice_list()
     return render(
         request,
         "portal/dashboard.html",
-        {"teleservices": teleservice_list(), "family": family, "demarches": demarches},
+        {
+            "teleservices": teleservices,
+            "catalogue_key": catalogue_key(teleservices),
+            "family": family,
+            "children": card.children if card else [],
+            "demarches": demarche_latest_for_owners(*owners, limit=5),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from espace_citoyen.activities.models import Enrolment as ActivityEnrolment
 from espace_citoyen.activities.models import EnrolmentStatus
 from espace_citoyen.audit.models import AuditEntry
 from espace_citoyen.audit.selectors import audit_in
+from espace_citoyen.core import rawsql
 from espace_citoyen.demarches.rules import OPEN_STATUSES
 from espace_citoyen.families.models import Document, Family
 from espace_citoyen.portal.selectors import commune_get
@@ -82,8 +83,16 @@ def declaration_pending(family: Family) -> IncomeDeclaration | None:
 def declaration_needed(family: Family) -> bool:
     """Journey point 9 (« je mets à jour mes tarifs ») is skipped when already done: True
     while the family has no QF period and no declaration waiting for the régie."""
-    has_period = FamilyQuotient.objects.filter(family=family).exists()
-    return not has_period and declaration_pending(family) is None
+    statuses = sorted(status.value for status in OPEN_STATUSES)
+    found = rawsql.fetch(
+        # One statement: the card's home asks on every visit (docs/benchmarks.md).
+        "SELECT 1 FROM pricing_familyquotient WHERE family_id = %s UNION ALL "  # noqa: S608
+        "SELECT 1 FROM pricing_incomedeclaration i JOIN demarches_demarche d "
+        "ON d.id = i.demarche_id WHERE i.family_id = %s "
+        f"AND d.status IN ({', '.join(['%s'] * len(statuses))}) LIMIT 1",
+        [family.pk, family.pk, *statuses],
+    )
+    return not found
 
 
 def declarations_of(family: Family) -> list[IncomeDeclaration]:

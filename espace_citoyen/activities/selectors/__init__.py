@@ -57,3 +57,4 @@ from espace_citoyen.activities.selectors.queue import (  # noqa: F401
     child_ref_of_user,
     week_request_of_user,
 )
+from espace_citoyen.activities.selectors.month import child_with_activities  # noqa: F401

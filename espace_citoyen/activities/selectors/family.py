@@ -2,29 +2,30 @@
 the iCal feed."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from espace_citoyen.activities import registry, rules
 from espace_citoyen.activities.models import (
     Activity,
-    ActivityDay,
     ActivityKind,
     Booking,
     BookingStatus,
     CalendarFeed,
     Enrolment,
     EnrolmentStatus,
-    HolidayClosing,
     Unit,
 )
+from espace_citoyen.activities.selectors import month as month_reads
 from espace_citoyen.activities.selectors.calendar import (
     activity_range,
     calendar_for,
+    commune_zone,
     deadline_for,
-    exceptions_between,
     now_local,
 )
 from espace_citoyen.core import dates
@@ -104,14 +105,16 @@ class CalendarCell:
     # Computed once here rather than by filters in each of the page's cells: the cell's
     # anchor (`jour-<activity>-<YYYY-MM-DD>`, the fragment a booking returns to), the date
     # as the forms send it, and the badge's class.
-    iso: str = field(init=False)
-    anchor: str = field(init=False)
-    badge: str = field(init=False)
+    # (child_month gives them; computed here when not given.)
+    iso: str = ""
+    anchor: str = ""
+    badge: str = ""
 
     def __post_init__(self) -> None:
-        self.iso = self.day.isoformat()
-        self.anchor = f"jour-{self.activity.pk}-{self.iso}"
-        self.badge = _BADGES.get(self.state.code, "")
+        if not self.iso:
+            self.iso = self.day.isoformat()
+            self.anchor = f"jour-{self.activity.pk}-{self.iso}"
+            self.badge = _BADGES.get(self.state.code, "")
 
 
 @dataclass
@@ -140,92 +143,173 @@ class MonthCalendar:
     def title(self) -> str:
         return f"{dates.month_name(self.month)} {self.year}"
 
+    # The links to the months around, as the page writes them (?mois=2026-12, « décembre
+    # 2026 »), computed here rather than by date filters.
+    @property
+    def previous_param(self) -> str:
+        return f"{self.previous:%Y-%m}" if self.previous else ""
 
-def child_month(child, year: int, month: int) -> MonthCalendar:
+    @property
+    def previous_label(self) -> str:
+        return _month_label(self.previous)
+
+    @property
+    def next_param(self) -> str:
+        return f"{self.next:%Y-%m}" if self.next else ""
+
+    @property
+    def next_label(self) -> str:
+        return _month_label(self.next)
+
+
+def _month_label(day: date | None) -> str:
+    return f"{dates.month_name(day.month)} {day.year}" if day else ""
+
+
+# What the month page computes from data it has just read, kept per process under keys
+# made of that data (pure functions of their keys: nothing can be stale; docs/benchmarks.md):
+# every family enrolled in an activity sees the same closed days and deadlines, and most
+# cells share a state.
+_ACTIVITY_DAYS: dict[tuple, list[tuple[str | None, datetime]]] = {}
+_ACTIVITY_DAYS_MAX = 512
+
+
+def _activity_days(activity, exceptions, closings, days, zone, language):
+    """(closed reason or None, deadline) of each of `days` for `activity`."""
+    key = (
+        activity.pk,
+        activity.kind,
+        tuple(activity.weekdays or ()),
+        activity.school_year.start_date,
+        activity.school_year.end_date,
+        activity.deadline_working_days,
+        activity.deadline_time,
+        tuple(
+            (e.activity_id, e.date, e.opening, e.reason)
+            for e in exceptions
+            if e.activity_id in (None, activity.pk)
+        ),
+        tuple(
+            (c.first_day, c.last_day, c.closes_on) for c in closings if c.activity_id == activity.pk
+        ),
+        days[0],
+        zone,
+        language,
+    )
+    found = _ACTIVITY_DAYS.get(key)
+    if found is None:
+        calendar = calendar_for(activity, exceptions)
+        found = [
+            (rules.closed_reason(day, calendar), deadline_for(activity, day, calendar, closings))
+            for day in days
+        ]
+        if len(_ACTIVITY_DAYS) >= _ACTIVITY_DAYS_MAX:
+            _ACTIVITY_DAYS.clear()
+        _ACTIVITY_DAYS[key] = found
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _day_state(closed, booking_status, position, locked_deadline, free, by_week, _language):
+    """rules.day_state of a cell whose lock is known (`locked_deadline`: the deadline
+    when it has passed, else None), kept per language."""
+    return rules.day_state(
+        closed=closed,
+        booking_status=booking_status,
+        position=position if booking_status == "waitlisted" else None,
+        deadline=locked_deadline,
+        now=None,
+        free_places=free,
+        by_week=by_week,
+        locked=locked_deadline is not None,
+    )
+
+
+def child_month(
+    child, year: int, month: int, activities: list[Activity] | None = None
+) -> MonthCalendar:
     """The month calendar of a child: for each weekday and each activity the child is
     enrolled in, its state (booked / waitlisted / free / full / closed / locked), in a
-    fixed number of queries."""
-    enrolments = list(
-        Enrolment.objects.filter(child=child, status=EnrolmentStatus.ACCEPTED)
-        .select_related("activity__school_year", "activity__school")
-        .order_by("activity__kind", "activity__name")
-    )
-    activities = [enrolment.activity for enrolment in enrolments]
+    fixed number of raw statements (selectors.month). `activities`: those of the child's
+    accepted enrolments when already read (`month.child_with_activities`)."""
+    if activities is None:
+        activities = month_reads.month_activities(child)
     days = rules.month_weekdays(year, month)
     first, last = days[0], days[-1]
     activity_ids = [activity.pk for activity in activities]
-    bookings = {
-        (booking.activity_id, booking.date): booking
-        for booking in Booking.objects.filter(
-            child=child,
-            activity_id__in=activity_ids,
-            date__range=(first, last),
-            status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED],
-        ).annotate(rank=_waitlist_rank())
-    }
-    counters = {
-        (row.activity_id, row.date): row
-        for row in ActivityDay.objects.filter(
-            activity_id__in=activity_ids, date__range=(first, last)
-        )
-    }
-    exceptions = exceptions_between(activities, first, last)
-    closings = list(
-        HolidayClosing.objects.filter(
-            activity_id__in=activity_ids, last_day__gte=first, first_day__lte=last
-        )
-    )
+    read = month_reads.month_days(child, activity_ids, first, last)
+    bookings, counters = read.bookings, read.counters
+    exceptions, closings = read.exceptions, read.closings
     notices = registry.day_notices(activities, first, last)
     now = now_local()
-    calendars = {activity.pk: calendar_for(activity, exceptions) for activity in activities}
+    language = get_language()
+    zone = commune_zone()
+    calendars = {
+        activity.pk: _activity_days(activity, exceptions, closings, days, zone, language)
+        for activity in activities
+    }
+    # Each activity's fixed parts, read once rather than in each of its cells.
+    columns = [
+        (
+            activity,
+            activity.pk,
+            calendars[activity.pk],
+            activity.capacity,
+            activity.unit == Unit.WEEK,
+            activity.kind == ActivityKind.HOLIDAYS,
+        )
+        for activity in activities
+    ]
     rows = []
     weeks: dict[tuple[int, date], dict] = {}
-    for day in days:
-        row = CalendarRow(day=day, label=rules.day_label(day))
-        for activity in activities:
-            calendar = calendars[activity.pk]
-            booking = bookings.get((activity.pk, day))
-            counter = counters.get((activity.pk, day))
-            free = counter.free if counter else activity.capacity
-            closed = rules.closed_reason(day, calendar)
-            deadline = deadline_for(activity, day, calendar, closings)
-            state = rules.day_state(
-                closed=closed,
-                booking_status=(
-                    None
-                    if booking is None
-                    else "confirmed"
-                    if booking.status == BookingStatus.CONFIRMED
-                    else "waitlisted"
-                ),
-                position=getattr(booking, "rank", None),
-                deadline=deadline,
-                now=now,
-                free_places=free,
-                by_week=activity.unit == Unit.WEEK,
+    for index, day in enumerate(days):
+        iso = day.isoformat()
+        monday = day - timedelta(days=day.weekday())
+        row = CalendarRow(day=day, label=dates.day_label(day, language))
+        for activity, pk, days_of, capacity, by_week, holidays in columns:
+            closed, deadline = days_of[index]
+            status, rank = bookings.get((pk, day), (None, None))
+            state = _day_state(
+                closed,
+                None
+                if status is None
+                else "confirmed"
+                if status == BookingStatus.CONFIRMED
+                else "waitlisted",
+                rank,
+                deadline if rules.deadline_passed(deadline, now) else None,
+                counters.get((pk, day), capacity),
+                by_week,
+                language,
             )
-            notice = notices.get((activity.pk, day))
+            notice = notices.get((pk, day))
             if notice is not None and state.code in (rules.FREE, rules.FULL):
                 # Not booked first come: the server would refuse, the page says where to ask.
                 state = rules.DayState(rules.ON_REQUEST, notice.label, notice.reason)
             else:
                 notice = None
-            monday, _sunday = rules.week_of(day)
             row.cells.append(
                 CalendarCell(
-                    activity=activity, day=day, state=state, week_start=monday, notice=notice
+                    activity=activity,
+                    day=day,
+                    state=state,
+                    week_start=monday,
+                    notice=notice,
+                    iso=iso,
+                    anchor=f"jour-{pk}-{iso}",
+                    badge=_BADGES.get(state.code, ""),
                 )
             )
-            if activity.kind == ActivityKind.HOLIDAYS and closed is None:
-                week = weeks.setdefault(
-                    (activity.pk, monday),
-                    {
+            if holidays and closed is None:
+                week = weeks.get((pk, monday))
+                if week is None:
+                    week = weeks[(pk, monday)] = {
                         "activity": activity,
                         "monday": monday,
-                        "label": rules.day_label(monday),
+                        "iso": monday.isoformat(),
+                        "label": dates.day_label(monday, language),
                         "states": [],
-                    },
-                )
+                    }
                 week["states"].append(state.code)
         rows.append(row)
     week_offers = []
@@ -264,13 +348,17 @@ def child_month(child, year: int, month: int) -> MonthCalendar:
     )
 
 
-def child_first_month(child, today: date) -> MonthCalendar:
+def child_first_month(
+    child, today: date, activities: list[Activity] | None = None
+) -> MonthCalendar:
     """The calendar a parent lands on: this month, or the next one when no day left in
     this month can still be booked or changed (at the end of a month). At most twice
-    the queries of one month."""
-    calendar = child_month(child, today.year, today.month)
+    the queries of one month (less the activities', when given)."""
+    if activities is None:
+        activities = month_reads.month_activities(child)
+    calendar = child_month(child, today.year, today.month, activities)
     if calendar.first_open is None and calendar.next is not None:
-        following = child_month(child, calendar.next.year, calendar.next.month)
+        following = child_month(child, calendar.next.year, calendar.next.month, activities)
         if following.first_open is not None:
             return following
     return calendar

@@ -203,6 +203,8 @@ def test_month_calendar_runs_the_same_queries_for_1_and_30_days_booked(
     with django_assert_num_queries(len(small.captured_queries)):
         response = citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12")
     assert visible_text(response).count("Réservé") >= 30
+    # Session, user, the child with its activities, the month's days, the allocations.
+    assert len(small.captured_queries) <= 5
 
 
 def test_changing_the_weekly_template_page(citizen_client, family, child, lunch, citizen):

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
-from espace_citoyen.core.testing import pdf_upload
+from espace_citoyen.core.testing import page_text, pdf_upload
 from espace_citoyen.families import services
-from espace_citoyen.families.factories import family_create
+from espace_citoyen.families.factories import GuardianFactory, family_create
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,30 @@ def test_family_search_is_constant(client, agent, django_assert_max_num_queries)
         _family(3)
     with django_assert_max_num_queries(count):
         client.get(reverse("backoffice:family_search") + "?q=martin")
+
+
+# The pages a parent opens most (issue 11, docs/benchmarks.md): their statements, session
+# and user included, whatever the family's size.
+PARENT_PAGE_BUDGETS = {"portal:dashboard": 4, "families:card": 4}
+
+
+@pytest.mark.parametrize("name", sorted(PARENT_PAGE_BUDGETS))
+def test_parent_pages_keep_their_budget(client, name, django_assert_max_num_queries):
+    user, family = _family(6)
+    GuardianFactory(family=family, first_name="Dominique", position=2)
+    client.force_login(user)
+    client.get(reverse(name))  # the first visit reads the commune and the catalogue
+    with django_assert_max_num_queries(PARENT_PAGE_BUDGETS[name]):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_the_card_home_names_each_child_and_guardian_once_in_order(client):
+    user, family = _family(3)
+    GuardianFactory(family=family, first_name="Dominique", last_name="Durand", position=2)
+    client.force_login(user)
+    text = page_text(client.get(reverse("families:card")))
+    first = family.guardians.order_by("position", "id").first()
+    assert f"Responsables légaux : {first.full_name}, Dominique Durand</p>" in text
+    for child in family.children.all():
+        assert text.count(f"<h3>{child.full_name}</h3>") == 1

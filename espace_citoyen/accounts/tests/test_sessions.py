@@ -1,0 +1,104 @@
+"""The session and the user of every request, read without building ORM queries: the same
+people are logged in, and the same are not."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from espace_citoyen.accounts.backends import USER_BACKEND, user_by_id
+from espace_citoyen.accounts.factories import UserFactory
+from espace_citoyen.accounts.sessions import SessionStore
+from espace_citoyen.core.testing import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _session_for(user, backend: str, *, expires_in=timedelta(hours=1)) -> str:
+    """A session row as a login writes it, with `backend` as the one that logged in."""
+    store = SessionStore()
+    store.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: backend,
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() + expires_in
+    )
+    return store.session_key
+
+
+def _mon_espace(client, key):
+    client.cookies["sessionid"] = key
+    return client.get(reverse("portal:dashboard"))
+
+
+def test_a_login_is_kept_from_page_to_page(client, citizen):
+    response = _mon_espace(client, _session_for(citizen, USER_BACKEND))
+    assert response.status_code == 200
+    assert "Bonjour" in page_text(response)
+
+
+def test_sessions_from_before_the_change_stay_logged_in(client, citizen):
+    """A session written by Django's ModelBackend (before the deploy) is still valid."""
+    key = _session_for(citizen, "django.contrib.auth.backends.ModelBackend")
+    response = _mon_espace(client, key)
+    assert response.status_code == 200
+    assert "Se déconnecter" in page_text(response)
+
+
+def test_an_expired_session_asks_to_log_in_again(client, citizen):
+    response = _mon_espace(client, _session_for(citizen, USER_BACKEND, expires_in=-timedelta(1)))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_unknown_or_forged_session_key_is_anonymous(client):
+    for key in ("inconnue-0123456789abcdef", "x" * 40, "'; DROP TABLE django_session; --"):
+        response = _mon_espace(client, key)
+        assert response.status_code == 302
+    assert Session.objects.model._meta.db_table == "django_session"
+
+
+def test_a_deactivated_account_is_logged_out_at_the_next_page(client, citizen):
+    key = _session_for(citizen, USER_BACKEND)
+    citizen.is_active = False
+    citizen.save()
+    assert _mon_espace(client, key).status_code == 302
+
+
+def test_a_password_change_elsewhere_ends_the_other_sessions(client, citizen):
+    key = _session_for(citizen, USER_BACKEND)
+    citizen.set_password("Un-tout-autre-mot-de-passe-2026")
+    citizen.save()
+    assert _mon_espace(client, key).status_code == 302
+
+
+def test_logout_ends_the_session_for_every_machine(client, citizen):
+    """The session is the database's: once logged out, the same cookie opens nothing."""
+    key = _session_for(citizen, USER_BACKEND)
+    client.cookies["sessionid"] = key
+    client.post(reverse("accounts:logout"))
+    assert _mon_espace(client, key).status_code == 302
+
+
+def test_the_user_is_read_whole_with_its_types():
+    user = UserFactory(first_name="Zoé", phone="01 02 03 04 05")
+    loaded = user_by_id(str(user.pk))
+    assert (loaded.pk, loaded.email, loaded.first_name, loaded.phone) == (
+        user.pk,
+        user.email,
+        "Zoé",
+        "01 02 03 04 05",
+    )
+    assert loaded.is_active is True and loaded.is_staff is False
+    assert loaded.date_joined == user.date_joined and timezone.is_aware(loaded.date_joined)
+    assert loaded.get_session_auth_hash() == user.get_session_auth_hash()
+    assert user_by_id(user.pk + 1000) is None
+    assert user_by_id("pas un nombre") is None
