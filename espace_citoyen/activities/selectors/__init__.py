@@ -51,10 +51,10 @@ from espace_citoyen.activities.selectors.family import (  # noqa: F401
     feed_for,
     open_activities,
 )
+from espace_citoyen.activities.selectors.month import child_with_activities  # noqa: F401
 from espace_citoyen.activities.selectors.queue import (  # noqa: F401
     ChildRef,
     WeekRequestView,
     child_ref_of_user,
     week_request_of_user,
 )
-from espace_citoyen.activities.selectors.month import child_with_activities  # noqa: F401
