@@ -64,6 +64,12 @@ def test_the_request_is_recorded_then_the_page_gives_the_answer(
     assert "Demande enregistrée" in page
     assert "Votre demande est arrivée le jeudi 26 novembre 2026 à 10 h 00 min 00 s" in page
     assert "la réponse s'affiche ici dans quelques secondes" in page
+    # The calendar shows the week once booked or waitlisted (not a refusal, not before).
+    assert "Une fois la semaine réservée ou mise en liste d'attente, vous la retrouverez" in page
+    # Said by the script (hidden until then) if no answer came within its 5 minutes.
+    assert '<p class="request-late" hidden>La réponse tarde à venir.' in (
+        citizen_client.get(url).content.decode()
+    )
     assert not Booking.objects.exists()
     state = citizen_client.get(url + "etat/")
     assert state.json() == {"pending": True}
