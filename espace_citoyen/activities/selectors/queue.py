@@ -12,6 +12,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from espace_citoyen.activities.models import Activity, WeekRequest
 from espace_citoyen.families.models import Child, Guardian
 
+# The largest id a bigint column holds: an id written in the URL past it is nobody's (and
+# SQLite would refuse to compare it).
+_MAX_ID = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class ChildRef:
@@ -32,7 +36,7 @@ _CHILD_SQL = (
 def child_ref_of_user(user, pk: int) -> ChildRef | None:
     """One child of a family the account is a guardian of (one statement); None
     otherwise (another family's child is not told)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not 0 < pk <= _MAX_ID:
         return None
     with connection.cursor() as cursor:
         cursor.execute(_CHILD_SQL, [pk, user.pk])
@@ -73,7 +77,7 @@ def week_request_of_user(user, pk: int) -> WeekRequestView | None:
     """A week request of a family the account is a guardian of, with its child's first
     name and its activity's name, in one statement; None otherwise (another family's
     request is not told)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not 0 < pk <= _MAX_ID:
         return None
     with connection.cursor() as cursor:
         cursor.execute(_REQUEST_SQL, [pk, user.pk])

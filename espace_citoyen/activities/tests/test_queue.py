@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities import selectors, services
@@ -63,6 +64,12 @@ def test_the_request_is_recorded_then_the_page_gives_the_answer(
     assert "Demande enregistrée" in page
     assert "Votre demande est arrivée le jeudi 26 novembre 2026 à 10 h 00 min 00 s" in page
     assert "la réponse s'affiche ici dans quelques secondes" in page
+    # The calendar shows the week once booked or waitlisted (not a refusal, not before).
+    assert "Une fois la semaine réservée ou mise en liste d'attente, vous la retrouverez" in page
+    # Said by the script (hidden until then) if no answer came within its 5 minutes.
+    assert '<p class="request-late" hidden>La réponse tarde à venir.' in (
+        citizen_client.get(url).content.decode()
+    )
     assert not Booking.objects.exists()
     state = citizen_client.get(url + "etat/")
     assert state.json() == {"pending": True}
@@ -149,9 +156,21 @@ def test_another_familys_request_is_a_404(citizen_client, client, centre):
     assert citizen_client.get(f"/carte-famille/activites/demande/{pk}/").status_code == 404
     assert citizen_client.get(f"/carte-famille/activites/demande/{pk}/etat/").status_code == 404
     assert citizen_client.get("/carte-famille/activites/demande/999999/").status_code == 404
+    # An id past any database's integers: nobody's request, not an error page.
+    huge = 10**20
+    assert citizen_client.get(f"/carte-famille/activites/demande/{huge}/").status_code == 404
+    assert citizen_client.get(f"/carte-famille/activites/demande/{huge}/etat/").status_code == 404
     anonymous = client.__class__()
     response = anonymous.get(f"/carte-famille/activites/demande/{pk}/")
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
+def test_the_post_without_its_csrf_token_records_nothing(citizen, child, centre, enrolled):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(citizen)
+    response = browser.post(WEEK.format(child.pk), {"activity": centre.pk, "monday": MONDAY})
+    assert response.status_code == 403
+    assert not WeekRequest.objects.exists()
 
 
 def test_bad_input_gets_a_french_message_never_an_error_page(
@@ -173,9 +192,11 @@ def test_bad_input_gets_a_french_message_never_an_error_page(
         WEEK.format(child.pk), {"activity": 10**9, "monday": "2026-12-21"}
     )
     assert response.status_code == 404
-    # Another family's child.
+    # Another family's child, a child id past any database's integers.
     stranger = other_child(centre)
     assert _ask(citizen_client, stranger, centre).status_code == 404
+    response = citizen_client.post(WEEK.format(10**20), {"activity": centre.pk, "monday": MONDAY})
+    assert response.status_code == 404
     assert not WeekRequest.objects.exists()
 
 

@@ -1,7 +1,8 @@
 // The page a family lands on after asking for a holiday week (booking queue): while the
 // request waits, ask the server for its answer after 1 s, then 2 s, 3 s… (at most 5 s
 // apart, for at most 5 minutes) and show it in the live region, which screen readers
-// announce. Without JavaScript the page says to reload it.
+// announce; after 5 minutes without an answer, the region says to reload the page later.
+// Without JavaScript the page says to reload it.
 document.addEventListener("DOMContentLoaded", function () {
   var region = document.querySelector("[data-poll-url]");
   if (!region) {
@@ -13,6 +14,10 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function schedule() {
     if (waited > 300000) {
+      var late = region.querySelector(".request-late");
+      if (late) {
+        late.hidden = false;
+      }
       return;
     }
     window.setTimeout(ask, delay);
