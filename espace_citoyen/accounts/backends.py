@@ -10,10 +10,6 @@ from espace_citoyen.core import rawsql
 # Its path, as AUTHENTICATION_BACKENDS and the sessions name it.
 USER_BACKEND = "espace_citoyen.accounts.backends.UserBackend"
 
-# The ids a BigAutoField can hold: beyond them the ORM finds nobody, SQLite's driver
-# would raise (OverflowError) before asking.
-_ID_RANGE = range(-(2**63), 2**63)
-
 
 def user_by_id(user_id) -> User | None:
     """The user of this id, every field loaded; None when there is none."""
@@ -21,7 +17,7 @@ def user_by_id(user_id) -> User | None:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
-    if user_id not in _ID_RANGE:
+    if user_id not in rawsql.ID_RANGE:  # the ORM would find nobody
         return None
     cols = rawsql.columns(User)
     found = rawsql.fetch(
