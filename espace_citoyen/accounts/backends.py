@@ -17,6 +17,8 @@ def user_by_id(user_id) -> User | None:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
+    if user_id not in rawsql.ID_RANGE:  # the ORM would find nobody
+        return None
     cols = rawsql.columns(User)
     found = rawsql.fetch(
         f"SELECT {cols.sql} FROM {User._meta.db_table} WHERE id = %s",  # noqa: S608

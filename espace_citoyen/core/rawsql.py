@@ -21,6 +21,12 @@ def fetch(sql: str, params=()) -> list[tuple]:
         return cursor.fetchall()
 
 
+# The values an id column (BigAutoField) can hold. The ORM finds nothing for an id
+# beyond them; a raw statement would hand it to the driver, and SQLite's raises
+# OverflowError: check ids that come from a request (a URL's <int:…>) first.
+ID_RANGE = range(-(2**63), 2**63)
+
+
 def moment(value: datetime):
     """An aware datetime as the database compares it with a DateTimeField column."""
     return connection.ops.adapt_datetimefield_value(value)

@@ -102,3 +102,22 @@ def test_the_user_is_read_whole_with_its_types():
     assert loaded.get_session_auth_hash() == user.get_session_auth_hash()
     assert user_by_id(user.pk + 1000) is None
     assert user_by_id("pas un nombre") is None
+
+
+def test_tampered_session_data_is_anonymous_not_an_error(client, citizen):
+    """Data whose signature does not match (edited in the table, another SECRET_KEY) is
+    ignored as Django's engine ignores it: the visitor is asked to log in, no 500."""
+    key = _session_for(citizen, USER_BACKEND)
+    session = Session.objects.get(session_key=key)
+    for data in (session.session_data[:-3] + "abc", "pas des données signées", ""):
+        Session.objects.filter(session_key=key).update(session_data=data)
+        response = _mon_espace(client, key)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_user_id_out_of_the_columns_range_is_nobody():
+    """As the ORM's lookup gives no user for an id no integer column can hold."""
+    assert user_by_id(2**63) is None
+    assert user_by_id(-(2**63) - 1) is None
+    assert user_by_id("9" * 30) is None

@@ -64,8 +64,8 @@ def _child_and_activities(rows, parts) -> tuple[Child, list[Activity]] | None:
 def child_with_activities(user, child_id: int) -> tuple[Child, list[Activity]] | None:
     """One child of a family the account is a guardian of, with the activities of its
     accepted enrolments (each with its school year and school), by kind then name; None
-    for another family's child."""
-    if not user.is_authenticated:
+    for another family's child (or an id no row can have)."""
+    if not user.is_authenticated or child_id not in rawsql.ID_RANGE:
         return None
     sql, parts = _activities_sql(
         "JOIN families_guardian g ON g.family_id = c.family_id AND g.user_id = %s"

@@ -70,6 +70,8 @@ def test_someone_elses_child_is_a_404(citizen_client, family, lunch):
     """Another family's child: calendar, booking, enrolment and feed pages are 404."""
     stranger = other_child(lunch)
     assert citizen_client.get(MONTH.format(stranger.pk)).status_code == 404
+    for impossible in (2**63, 10**30):  # beyond any id column: no row, not a 500
+        assert citizen_client.get(MONTH.format(impossible)).status_code == 404
     response = citizen_client.post(
         MONTH.format(stranger.pk) + "reserver/",
         {"activity": lunch.pk, "date": "2026-11-30", "action": "add"},

@@ -2,12 +2,14 @@
 shows the commune as it is now, the navigation of the user who asks, a CSRF token of its
 own and the search as typed."""
 
+import pickle
 import re
 
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from espace_citoyen.accounts.factories import UserFactory
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.core.testing import page_text
 from espace_citoyen.portal.models import Commune, Teleservice
@@ -69,3 +71,23 @@ def test_a_catalogue_edit_shows_at_once_on_mon_espace(client, citizen):
     caches["default"].clear()  # what the catalogue's own cache does after 60 s
     page = page_text(client.get(reverse("portal:dashboard")))
     assert "Piscine Jean-Bouin" in page and "Piscine municipale" not in page
+
+
+def test_no_fragment_kept_holds_anything_of_the_user_who_asked(client, agent):
+    """What a process keeps rendered is shared by every user of the same kind: it must
+    hold neither their name nor their e-mail nor their CSRF token nor their messages."""
+    fragments = caches["fragments"]
+    fragments.clear()
+    person = UserFactory(
+        email="zoe.secrete@example.org", first_name="Zoé-Secrète", last_name="Intime"
+    )
+    client.force_login(person)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    token = TOKEN.search(page).group(1)
+    client.force_login(agent(Role.GUICHET))
+    client.get(reverse("families:card"))
+    kept = [pickle.loads(value) for value in fragments._cache.values()]  # noqa: S301
+    assert len(kept) >= 4  # head, header, navigation, footer at least
+    for html in kept:
+        for private in ("Zoé-Secrète", "Intime", "zoe.secrete", token, "csrfmiddlewaretoken"):
+            assert private not in html
