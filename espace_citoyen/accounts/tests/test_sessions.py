@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from espace_citoyen.accounts.backends import USER_BACKEND, user_by_id
-from espace_citoyen.accounts.factories import UserFactory
+from espace_citoyen.accounts.factories import PASSWORD, UserFactory
 from espace_citoyen.accounts.sessions import SessionStore
 from espace_citoyen.core.testing import page_text
 
@@ -121,3 +121,23 @@ def test_a_user_id_out_of_the_columns_range_is_nobody():
     assert user_by_id(2**63) is None
     assert user_by_id(-(2**63) - 1) is None
     assert user_by_id("9" * 30) is None
+
+
+def test_a_login_gives_a_new_session_key_and_keeps_what_was_in_the_session(client, citizen):
+    """cycle_key (against session fixation) reads the anonymous session through this store:
+    its data follows the visitor, its former key opens nothing."""
+    session = client.session
+    session["panier"] = "gardé"
+    session.save()
+    before = session.session_key
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": citizen.email, "password": PASSWORD},
+        follow=True,
+    )
+    assert "Se déconnecter" in page_text(response)
+    after = client.cookies["sessionid"].value
+    assert after != before
+    assert not Session.objects.filter(session_key=before).exists()
+    assert SessionStore(after).load()["panier"] == "gardé"
+    assert SessionStore(before).load() == {}

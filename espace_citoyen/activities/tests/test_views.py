@@ -12,7 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from espace_citoyen.activities import services
 from espace_citoyen.activities.factories import activity_create, enrolment_make
-from espace_citoyen.activities.models import ActivityKind, Booking, BookingStatus, Unit
+from espace_citoyen.activities.models import (
+    ActivityKind,
+    Booking,
+    BookingStatus,
+    CalendarException,
+    Unit,
+)
 from espace_citoyen.activities.tests.conftest import PARIS, other_child
 from espace_citoyen.core.testing import page_text, visible_text
 
@@ -386,3 +392,24 @@ def test_the_calendar_opens_at_the_first_open_day_with_the_past_folded(
     text = visible_text(citizen_client.get(MONTH.format(child.pk)))
     assert "Calendrier de Léa Martin — décembre 2026" in text
     assert "Réservations de Léa, décembre 2026 Jour Restauration scolaire Jean-Jaurès" in text
+
+
+def test_names_and_reasons_with_markup_are_shown_as_text(citizen_client, child, lunch, enrolled):
+    """The rows and week cards written in Python escape what agents and parents typed."""
+    lunch.name = '<script>alert("repas")</script> & Cie'
+    lunch.save()
+    centre = activity_create(kind=ActivityKind.HOLIDAYS, name="<img src=x onerror=alert(1)>")
+    enrolment_make(child, centre)
+    CalendarException.objects.create(
+        activity=lunch, date=date(2026, 12, 2), reason="<b>'Grève'</b>"
+    )
+    child.first_name = '<i>"Lou"</i>'
+    child.save()
+    response = citizen_client.get(MONTH.format(child.pk) + "?mois=2026-12")
+    html = response.content.decode()
+    for raw in ("<script>alert", "<img src=x", "<b>'Grève'", '<i>"Lou"'):
+        assert raw not in html
+    page = visible_text(response)
+    assert '<script>alert("repas")</script> & Cie' in page
+    assert "<img src=x onerror=alert(1)>, semaine du lundi 21 décembre 2026" in page
+    assert "<b>'Grève'</b>" in page and 'Calendrier de <i>"Lou"</i>' in page
