@@ -58,6 +58,8 @@ from cryptography.fernet import Fernet
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from client import Connection, closed_loop, fetch, open_loop  # noqa: E402
+from phases import Phase  # noqa: E402
+from readback import check_decisions, check_rush, drained  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # The application the server runs (default: this checkout). Point it at an export of an
@@ -130,94 +132,6 @@ CSRF_CHARS = string.ascii_letters + string.digits
 def admin(sql: str) -> None:
     with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
         connection.execute(sql)
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
-# --- CPU of the server's processes (gunicorn workers, PostgreSQL backends) ----------------
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_of(pid: str) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def server_cpu(master: int, worker: int | None = None) -> tuple[float, float, float]:
-    """CPU seconds so far of the gunicorn workers, of this database's backends and of the
-    booking queue's worker."""
-    web = pg = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        ppid = stat.rsplit(")", 1)[1].split()[1]
-        if ppid == str(master):
-            web += _cpu_of(entry.name)
-        elif cmdline.startswith(b"postgres: ") and f" {DB} ".encode() in cmdline:
-            pg += _cpu_of(entry.name)
-    return web, pg, _cpu_of(str(worker)) if worker else 0.0
-
-
-class Phase:
-    """A phase's figures: the recorder's, plus the server's CPU per request."""
-
-    def __init__(self, master: int, worker: int | None = None):
-        self.master = master
-        self.worker = worker
-        self.before = server_cpu(master, worker)
-
-    def report(self, recorder, *, units: int | None = None) -> dict:
-        web, pg, queue = server_cpu(self.master, self.worker)
-        count = units if units is not None else recorder.count
-        figures = {
-            "label": recorder.label,
-            "requests": count,
-            "seconds": round(recorder.seconds, 2),
-            "rps": round(count / recorder.seconds, 1) if recorder.seconds else 0.0,
-            "p50_ms": round(percentile(recorder.latencies, 0.50) * 1000),
-            "p95_ms": round(percentile(recorder.latencies, 0.95) * 1000),
-            "p99_ms": round(percentile(recorder.latencies, 0.99) * 1000),
-            "max_ms": round(max(recorder.latencies, default=0) * 1000),
-            "errors": len(recorder.errors),
-            "client_cpu_s": round(recorder.cpu_used, 2),
-            "web_cpu_ms": round((web - self.before[0]) * 1000 / max(count, 1), 1),
-            "db_cpu_ms": round((pg - self.before[1]) * 1000 / max(count, 1), 1),
-            "worker_cpu_ms": round((queue - self.before[2]) * 1000 / max(count, 1), 2),
-        }
-        if recorder.first_latencies:
-            figures["post_p50_ms"] = round(percentile(recorder.first_latencies, 0.5) * 1000)
-            figures["post_p99_ms"] = round(percentile(recorder.first_latencies, 0.99) * 1000)
-        print(
-            f"{figures['label']:<30} {count:>5} in {figures['seconds']:>6.2f} s "
-            f"{figures['rps']:>7.1f}/s  p50 {figures['p50_ms']:>6} ms  "
-            f"p95 {figures['p95_ms']:>6} ms  p99 {figures['p99_ms']:>6} ms  "
-            f"errors {figures['errors']}  client CPU {figures['client_cpu_s']} s  "
-            f"server CPU/req {figures['web_cpu_ms']} + {figures['db_cpu_ms']} (PG)"
-            + (f" + {figures['worker_cpu_ms']} (worker)" if self.worker else "")
-            + " ms"
-            + (
-                f"  [POST alone p50 {figures['post_p50_ms']} p99 {figures['post_p99_ms']} ms]"
-                if "post_p99_ms" in figures
-                else ""
-            )
-        )
-        for error in recorder.errors[:3]:
-            print(f"    error: {error}")
-        return figures
 
 
 class Family:
@@ -314,116 +228,6 @@ def booking_request(families: list[Family], activity: int, monday: str):
     return request
 
 
-def check_rush(activity: int, families: list[Family], order: list[int]) -> dict:
-    """Invariants read back from PostgreSQL: capacity, the places to the earliest
-    arrivals, waitlist ranks following arrival order."""
-    arrival_of = {families[i].child: position for position, i in enumerate(order)}
-    with psycopg.connect(DSN) as connection:
-        counters = connection.execute(
-            "SELECT date, booked, capacity FROM activities_activityday "
-            "WHERE activity_id = %s ORDER BY date",
-            [activity],
-        ).fetchall()
-        rows = connection.execute(
-            "SELECT child_id, min(status), min(waitlist_position) FROM activities_booking "
-            "WHERE activity_id = %s GROUP BY child_id",
-            [activity],
-        ).fetchall()
-        over = connection.execute(
-            "SELECT count(*) FROM (SELECT date FROM activities_booking WHERE activity_id = %s "
-            "AND status = 'reservee' GROUP BY date HAVING count(*) > %s) AS t",
-            [activity, CAPACITY],
-        ).fetchone()[0]
-    booked = sorted(arrival_of[c] for c, status, _r in rows if status == "reservee")
-    waiting = sorted((rank, arrival_of[c]) for c, status, rank in rows if status == "attente")
-    inversions = sum(
-        1 for (_r1, a1), (_r2, a2) in zip(waiting, waiting[1:], strict=False) if a2 < a1
-    )
-    # How far back in arrival order a family was served after a later one (in arrivals).
-    displacement, latest = 0, -1
-    for _rank, position in waiting:
-        latest = max(latest, position)
-        displacement = max(displacement, latest - position)
-    late_places = sum(1 for position in booked if position >= CAPACITY)
-    result = {
-        "days": [f"{d}: {b}/{c}" for d, b, c in counters],
-        "booked": len(booked),
-        "waitlisted": len(waiting),
-        "over_capacity_days": over,
-        "places_to_later_arrivals": late_places,
-        "waitlist_inversions": inversions,
-        "max_displacement_arrivals": displacement,
-        "ranks_distinct": len({r for r, _a in waiting}) == len(waiting),
-    }
-    print(
-        f"    {', '.join(result['days'])}; week booked {len(booked)}, waitlisted "
-        f"{len(waiting)}; days over capacity {over}; places given to a later arrival "
-        f"than an unplaced one: {late_places}; waitlist pairs out of arrival order: "
-        f"{inversions}/{max(len(waiting) - 1, 0)}, the furthest {displacement} arrivals back"
-    )
-    return result
-
-
-async def drained(activity: int, timeout: float = 300.0) -> None:
-    """Wait until the booking queue's worker has decided every request of the rush."""
-    deadline = time.monotonic() + timeout
-    with psycopg.connect(DSN, autocommit=True) as connection:
-        while time.monotonic() < deadline:
-            pending = connection.execute(
-                "SELECT count(*) FROM activities_weekrequest "
-                "WHERE activity_id = %s AND status = 'en_attente'",
-                [activity],
-            ).fetchone()[0]
-            if not pending:
-                return
-            await asyncio.sleep(0.05)
-    print(f"    the worker left requests pending after {timeout:g} s")
-
-
-def check_decisions(
-    activity: int, families: list[Family], arrivals: list[float], origin: float
-) -> dict:
-    """The booking queue read back: one request per family, each decided (none refused),
-    and how long each family waited for its decision: from its arrival (the client's
-    clock) and from the request's record (created_at) to the worker's decided_at."""
-    arrival_of = {family.child: origin + arrivals[i] for i, family in enumerate(families)}
-    with psycopg.connect(DSN) as connection:
-        rows = connection.execute(
-            "SELECT child_id, status, extract(epoch FROM created_at), "
-            "extract(epoch FROM decided_at) FROM activities_weekrequest WHERE activity_id = %s",
-            [activity],
-        ).fetchall()
-    children = {child for child, *_rest in rows}
-    decided = [row for row in rows if row[3] is not None]
-    from_arrival = [float(done) - arrival_of[child] for child, _s, _c, done in decided]
-    from_record = [float(done) - float(created) for _child, _s, created, done in decided]
-    refused = sum(1 for _child, status, *_rest in rows if status == "refusee")
-    result = {
-        "requests": len(rows),
-        "pending": len(rows) - len(decided),
-        "refused": refused,
-        "each_decided_once": len(rows) == len(children) == len(families) == len(decided)
-        and not refused,
-        "from_record_p50_ms": round(percentile(from_record, 0.5) * 1000),
-        "from_record_p99_ms": round(percentile(from_record, 0.99) * 1000),
-        "from_record_max_ms": round(max(from_record, default=0) * 1000),
-        "from_arrival_p50_ms": round(percentile(from_arrival, 0.5) * 1000),
-        "from_arrival_p99_ms": round(percentile(from_arrival, 0.99) * 1000),
-        "from_arrival_max_ms": round(max(from_arrival, default=0) * 1000),
-    }
-    result["within_limit"] = result["from_arrival_max_ms"] <= DECISION_LIMIT * 1000
-    print(
-        f"    queue: {len(rows)} requests, {result['pending']} pending, {refused} refused; "
-        f"decision after the record (created_at → decided_at) p50 "
-        f"{result['from_record_p50_ms']} ms, p99 {result['from_record_p99_ms']} ms, max "
-        f"{result['from_record_max_ms']} ms; after the arrival p50 "
-        f"{result['from_arrival_p50_ms']} ms, p99 {result['from_arrival_p99_ms']} ms, max "
-        f"{result['from_arrival_max_ms']} ms (limit {DECISION_LIMIT:g} s: "
-        f"{'kept' if result['within_limit'] else 'NOT KEPT'})"
-    )
-    return result
-
-
 def start_worker() -> subprocess.Popen:
     """The booking queue's worker, beside gunicorn, as in production (docs/deploy.md)."""
     return subprocess.Popen([PYTHON, "manage.py", "booking_queue"], cwd=APP, env=SERVER_ENV)
@@ -483,7 +287,7 @@ async def run(data: dict, master: int, worker: int | None) -> tuple[dict, bool]:
     monday = data["monday"]
 
     async def ceiling(label, requests=PING_REQUESTS):
-        phase = Phase(master, worker)
+        phase = Phase(master, DB, worker)
         recorder = await closed_loop(HOST, PORT, ping, requests, CONCURRENCY, label)
         return phase.report(recorder)
 
@@ -503,7 +307,7 @@ async def run(data: dict, master: int, worker: int | None) -> tuple[dict, bool]:
 
     sample = families if LOGINS == "all" else families[: min(int(LOGINS), len(families))]
     await next_to("logins")
-    phase = Phase(master, worker)
+    phase = Phase(master, DB, worker)
     recorder = await open_loop(
         [0.0] * len(sample),
         lambda i: _timed(login(sample[i], data["password"])),
@@ -522,7 +326,7 @@ async def run(data: dict, master: int, worker: int | None) -> tuple[dict, bool]:
     }
     for key, (label, path_of, expected) in pages.items():
         await next_to(key)
-        phase = Phase(master, worker)
+        phase = Phase(master, DB, worker)
         recorder = await closed_loop(
             HOST, PORT, page_request(families, path_of, expected), PAGE_REQUESTS, CONCURRENCY, label
         )
@@ -540,12 +344,12 @@ async def run(data: dict, master: int, worker: int | None) -> tuple[dict, bool]:
         ("rush_instant", "rush: all at once", data["activities"][1], [0.0] * len(families)),
     ):
         await next_to(key)
-        phase = Phase(master, worker)
+        phase = Phase(master, DB, worker)
         recorder = await open_loop(arrivals, booking_request(families, activity, monday), label)
         if QUEUED:  # the worker's CPU counts until the last request is decided
-            await drained(activity)
+            await drained(DSN, activity)
         figures[key] = phase.report(recorder)
-        figures[key]["check"] = check = check_rush(activity, families, order)
+        figures[key]["check"] = check = check_rush(DSN, CAPACITY, activity, families, order)
         ok = ok and (
             not recorder.errors
             and check["over_capacity_days"] == 0
@@ -554,7 +358,7 @@ async def run(data: dict, master: int, worker: int | None) -> tuple[dict, bool]:
         )
         if QUEUED:
             figures[key]["decisions"] = decisions = check_decisions(
-                activity, families, arrivals, recorder.origin_wall
+                DSN, DECISION_LIMIT, activity, families, arrivals, recorder.origin_wall
             )
             ok = ok and decisions["each_decided_once"]
             if key == "rush_spread":  # all at once: the time to drain, no target

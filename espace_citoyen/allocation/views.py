@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from espace_citoyen.allocation import forms, rules, selectors, services
+from espace_citoyen.allocation import forms, reports, rules, selectors, services
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.core.forms import apply_error
 from espace_citoyen.families.access import family_for_request
@@ -192,7 +192,7 @@ def report(request, pk: int):
     allocation = selectors.published_allocation(pk)
     if allocation is None:
         raise Http404
-    preview = selectors.published_report(allocation)
+    preview = reports.published_report(allocation)
     return render(
         request,
         "allocation/report.html",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from espace_citoyen.accounts.roles import Role
 from espace_citoyen.activities.models import Activity, ActivityKind
 from espace_citoyen.allocation import criteria as criteria_registry
-from espace_citoyen.allocation import rules, selectors, services
+from espace_citoyen.allocation import reports, rules, selectors, services
 from espace_citoyen.allocation.models import AdjustmentAction, AllocationRequest
 from espace_citoyen.backoffice.access import agent_required
 from espace_citoyen.core.errors import ApplicationError
@@ -212,12 +212,12 @@ def allocation_detail(request, pk: int):
         context["draw_form"] = DrawForm()
     if allocation.seed:
         preview = (
-            selectors.published_report(allocation)
+            reports.published_report(allocation)
             if allocation.published_at
-            else selectors.preview(allocation)
+            else reports.preview(allocation)
         )
         context["preview"] = preview
-        context["draw"] = selectors.draw_order(allocation, preview.rows)
+        context["draw"] = reports.draw_order(allocation, preview.rows)
         if not allocation.published_at:
             context["adjust_form"] = AdjustForm()
     return render(request, "backoffice/allocation/detail.html", context)

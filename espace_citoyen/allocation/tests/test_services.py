@@ -11,7 +11,7 @@ from espace_citoyen.activities import services as activity_services
 from espace_citoyen.activities.factories import enrolment_make
 from espace_citoyen.activities.models import ActivityDay, Booking, BookingStatus
 from espace_citoyen.activities.registry import booking_refusal
-from espace_citoyen.allocation import selectors, services
+from espace_citoyen.allocation import reports, services
 from espace_citoyen.allocation.models import AllocationRequest, RequestStatus
 from espace_citoyen.allocation.tests.conftest import AFTER_CLOSE, FIRST_WEEK, SECOND_WEEK, key
 from espace_citoyen.core.errors import ApplicationError
@@ -152,7 +152,7 @@ def test_publication_books_places_waitlists_others_and_runs_once(
     family, away, third = three_families
     allocation = _closed_and_drawn(allocation)
     assert allocation.seed and allocation.requests_hash
-    preview = selectors.preview(allocation)
+    preview = reports.preview(allocation)
     assert preview.by_criterion[0] == ("Habite la commune", 3, preview.by_criterion[0][2])
     with time_machine.travel(AFTER_CLOSE, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
