@@ -62,7 +62,10 @@ GROUPS = [
         ),
     ),
     ("database driver and waits", ("psycopg", "db/backends")),
-    ("calendar rules", ("activities/rules", "schooling/rules", "core/dates")),
+    (
+        "calendar rules",
+        ("activities/rules", "schooling/rules", "schooling/enrolment_rules", "core/dates"),
+    ),
     ("booking service and selectors", ("activities/services", "activities/selectors")),
 ]
 
