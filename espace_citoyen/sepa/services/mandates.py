@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -369,9 +370,12 @@ def invoices_prenotify(*, invoices, mandate: Mandate, today: date) -> int:
     debit_on = rules.debit_date(
         issued_on=today, debit_day=creditor.debit_day, notice_days=creditor.notice_days
     )
-    ids = [invoice.pk for invoice in invoices if invoice.amount_due > 0]
-    return Invoice.objects.filter(pk__in=ids).update(
-        debit_on=debit_on, mandate_reference=mandate.rum
+    # What is left to pay read in the database, not on the objects given: a billing run
+    # applies the family's credit to its new invoices before this hook.
+    return (
+        Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices])
+        .filter(total__gt=F("amount_paid") + F("amount_credited"))
+        .update(debit_on=debit_on, mandate_reference=mandate.rum)
     )
 
 

@@ -14,7 +14,14 @@ from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches.models import Demarche
 from espace_citoyen.sepa import pain008, services
 from espace_citoyen.sepa.models import Debit, Mandate, MandateStatus, SepaEvent
-from espace_citoyen.sepa.tests.conftest import IBAN, JANUARY_15, code_from_mail
+from espace_citoyen.sepa.tests.conftest import (
+    IBAN,
+    JANUARY_15,
+    NOVEMBER,
+    OCTOBER,
+    bill,
+    code_from_mail,
+)
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
 
@@ -205,3 +212,24 @@ def test_unused_mandate_lapses_after_36_months(mandate):
     assert services.mandates_lapse(today=date(2029, 12, 9)) == 0
     assert services.mandates_lapse(today=date(2029, 12, 10)) == 1
     assert Mandate.objects.get(pk=mandate.pk).status == MandateStatus.LAPSED
+
+
+def test_an_invoice_paid_by_credit_at_issue_is_not_debited(
+    mandate, children, canteen, regie, clerk
+):
+    """A family's overpayment pays the next invoice as it is issued: nothing is left to
+    debit, so the invoice is not pre-notified (no debit date, no RUM on it)."""
+    bill(children, canteen, regie, clerk, OCTOBER, (5, 6))
+    october = Invoice.objects.get(family=mandate.family, month=OCTOBER)
+    billing_services.payment_record(
+        family=mandate.family,
+        invoices=[october],
+        amount=october.total + Decimal("50"),
+        method=PaymentMethod.CHEQUE,
+        actor=clerk,
+    )
+    bill(children, canteen, regie, clerk, NOVEMBER, (2, 3, 5, 6, 9))
+    november = Invoice.objects.get(family=mandate.family, month=NOVEMBER)
+    assert november.amount_paid == november.total == Decimal("11.40")
+    assert november.status == InvoiceStatus.PAID
+    assert november.debit_on is None and november.mandate_reference == ""
