@@ -203,7 +203,7 @@ def main() -> None:
         for label, seconds in sorted(by_group.items(), key=lambda item: -item[1]):
             print(f"    {label:<42} {seconds / total:6.1%}")
         print("  top functions by cumulative time:")
-        stats.sort_stats("cumulative").print_stats(18)
+        stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_TOP", "") or 18))
     finally:
         from django.db import connections
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from espace_citoyen.activities import forms, rules, selectors, services
+from espace_citoyen.activities import forms, rules, selectors, services, views_queue
 from espace_citoyen.activities.models import (
     Activity,
     BookingStatus,
@@ -294,8 +294,9 @@ def child_book_week(request, child_id: int):
 
 def _queue_week(request, child_id: int):
     """The queued POST (BOOKING_QUEUE): the child of the user's family (one statement),
-    the week's window from the cache, one INSERT, and the page that follows the request
-    (views_queue). A refusal shows the month with the reason, as without the queue."""
+    the week's window from the cache, one INSERT, and the page of the request in the same
+    answer (views_queue.recorded_page). A refusal shows the month with the reason, as
+    without the queue."""
     child = selectors.child_ref_of_user(request.user, child_id)
     if child is None:
         raise Http404
@@ -309,13 +310,15 @@ def _queue_week(request, child_id: int):
         if window is None:
             raise Http404
         try:
-            pk = services.week_request_submit(
+            recorded = services.week_request_record(
                 child=child, window=window, monday=monday, actor=request.user
             )
         except ApplicationError as failure:
             year, month, error = monday.year, monday.month, failure.message
         else:
-            return redirect("activities:week_request", pk)
+            return views_queue.recorded_page(
+                request, child=child, activity_name=window.activity.name, recorded=recorded
+            )
     return _month_page(request, _child_of(request, child_id), year, month, error=error, status=400)
 
 

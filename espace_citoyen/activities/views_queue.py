@@ -44,6 +44,7 @@ def _week_request_context(week: selectors.WeekRequestView) -> dict:
         "first_label": rules.day_label(week.first_day) if week.first_day else "",
         "arrival": _moment_seconds(arrival),
         "decided": _moment_seconds(decided) if decided else "",
+        "page_url": reverse("activities:week_request", args=[week.pk]),
         "month_url": reverse("activities:child_month", args=[week.child_id])
         + f"?mois={(week.first_day or week.monday):%Y-%m}",
     }
@@ -60,10 +61,35 @@ def _moment_seconds(moment) -> str:
 @login_required
 @require_safe
 def week_request(request, pk: int):
-    """The page a family lands on after asking for a week with the queue on: « Demande
-    enregistrée » with its arrival time, then the answer (shown there within seconds by
-    a small script asking week_request_state; without it, the page says to reload)."""
-    week = _week_request_or_404(request, pk)
+    """The page of a week request: « Demande enregistrée » with its arrival time, then
+    the answer (shown there within seconds by a small script asking week_request_state;
+    without it, the page says to reload)."""
+    return _page(request, _week_request_or_404(request, pk))
+
+
+def recorded_page(request, *, child: selectors.ChildRef, activity_name: str, recorded):
+    """The queued POST's answer: the page of the request it has just recorded, built from
+    what the POST holds (no query, no redirect: one request instead of two on the opening
+    morning). Its script puts the request's own address in the browser's history, so a
+    reload shows the page again instead of posting the form twice."""
+    week = selectors.WeekRequestView(
+        pk=recorded.pk,
+        status=WeekRequestStatus.PENDING,
+        monday=recorded.monday,
+        first_day=None,
+        days=0,
+        waitlist_rank=None,
+        reason="",
+        created_at=recorded.created_at,
+        decided_at=None,
+        child_id=child.pk,
+        child_name=child.first_name,
+        activity_name=activity_name,
+    )
+    return _page(request, week)
+
+
+def _page(request, week: selectors.WeekRequestView):
     response = render(request, "activities/week_request.html", _week_request_context(week))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -58,6 +58,9 @@ def test_a_week_asked_on_opening_day_then_its_answer(pages, settings):
         expect(state).to_contain_text("Votre demande est arrivée le jeudi 26 novembre 2026")
         expect(state).to_contain_text("la réponse s'affiche ici dans quelques secondes")
         expect(page).to_have_title(re.compile("^Demande enregistrée — Vacances au centre"))
+        # The POST's answer puts the request's own address in the history (a reload does
+        # not post the form again).
+        expect(page).to_have_url(re.compile(r"/carte-famille/activites/demande/\d+/$"))
         axe_check(page)
 
         # The worker decides; the page shows the answer by itself.

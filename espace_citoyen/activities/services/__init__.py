@@ -43,6 +43,7 @@ from espace_citoyen.activities.services.queue import (
     queue_oldest_pending,
     queue_refuse,
     queue_waiting,
+    week_request_record,
     week_request_submit,
 )
 
@@ -71,5 +72,6 @@ __all__ = [
     "queue_oldest_pending",
     "queue_refuse",
     "queue_waiting",
+    "week_request_record",
     "week_request_submit",
 ]

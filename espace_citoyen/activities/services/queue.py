@@ -66,10 +66,31 @@ def week_request_submit(
     actor: Actor,
 ) -> int:
     """Record a family's request for a holiday week and return its id (its place in the
-    arrival order). Only what must be answered at once is checked here, from the cached
-    window (no query): a holiday activity, a week with a day still open. A second
-    request for the same child and week while the first waits records nothing and
-    returns the first one's id (a double click)."""
+    arrival order); see week_request_record."""
+    return week_request_record(child=child, window=window, monday=monday, actor=actor).pk
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A request as its POST recorded it: its id, its week's Monday and its arrival."""
+
+    pk: int
+    monday: date
+    created_at: datetime
+
+
+def week_request_record(
+    *,
+    child: Child | selectors.ChildRef,
+    window: selectors.BookingWindow,
+    monday: date,
+    actor: Actor,
+) -> Recorded:
+    """Record a family's request for a holiday week: its id (its place in the arrival
+    order) and its arrival time. Only what must be answered at once is checked here, from
+    the cached window (no query): a holiday activity, a week with a day still open. A
+    second request for the same child and week while the first waits records nothing and
+    returns the first one (a double click)."""
     activity = window.activity
     if activity.kind != ActivityKind.HOLIDAYS:
         raise ApplicationError(week_only_holidays_message())
@@ -98,7 +119,7 @@ def week_request_submit(
             cursor.execute(insert, params)
             row = cursor.fetchone()
         if row is not None:
-            return row[0]
+            return Recorded(row[0], monday, now)
         pending = (
             WeekRequest.objects.filter(
                 child_id=child.pk,
@@ -106,11 +127,11 @@ def week_request_submit(
                 monday=monday,
                 status=WeekRequestStatus.PENDING,
             )
-            .values_list("pk", flat=True)
+            .values_list("pk", "created_at")
             .first()
         )
         if pending is not None:
-            return pending
+            return Recorded(pending[0], monday, pending[1])
         # Decided between the two statements: record this one, the worker will say the
         # week is already booked (or waitlisted).
     raise ApplicationError(week_already_booked_message(child.first_name))

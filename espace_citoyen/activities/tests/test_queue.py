@@ -3,6 +3,7 @@
 the family stands. Real POSTs, the worker's real batches, the pages' text."""
 
 import json
+import re
 from datetime import date, datetime
 
 import pytest
@@ -51,18 +52,28 @@ def _ask(client, child, activity, monday="2026-12-21"):
 
 
 def _request_url(response) -> str:
-    assert response.status_code == 302, response.content[:500]
-    assert response["Location"].startswith("/carte-famille/activites/demande/")
-    return response["Location"]
+    """The POST answers with the request's page (no redirect), which gives its script the
+    request's own address to put in the browser's history."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Cache-Control"] == "private, no-store"
+    assert "Demande enregistrée" in page_text(response)
+    found = re.search(
+        r'data-page-url="(/carte-famille/activites/demande/\d+/)"', response.content.decode()
+    )
+    assert found, response.content[:500]
+    return found.group(1)
 
 
 def test_the_request_is_recorded_then_the_page_gives_the_answer(
     citizen_client, citizen, child, centre, enrolled
 ):
-    url = _request_url(_ask(citizen_client, child, centre))
-    page = page_text(citizen_client.get(url))
-    assert "Demande enregistrée" in page
-    assert "Votre demande est arrivée le jeudi 26 novembre 2026 à 10 h 00 min 00 s" in page
+    answer = _ask(citizen_client, child, centre)
+    url = _request_url(answer)
+    # The POST's answer is the request's page, then the same page at its own address.
+    for page in (page_text(answer), page_text(citizen_client.get(url))):
+        assert "Demande enregistrée" in page
+        assert "Votre demande est arrivée le jeudi 26 novembre 2026 à 10 h 00 min 00 s" in page
+        assert "Vacances au centre : semaine du lundi 21 décembre 2026 pour Léa" in page
     assert "la réponse s'affiche ici dans quelques secondes" in page
     # The calendar shows the week once booked or waitlisted (not a refusal, not before).
     assert "Une fois la semaine réservée ou mise en liste d'attente, vous la retrouverez" in page

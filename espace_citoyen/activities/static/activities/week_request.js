@@ -2,13 +2,19 @@
 // request waits, ask the server for its answer after 1 s, then 2 s, 3 s… (at most 5 s
 // apart, for at most 5 minutes) and show it in the live region, which screen readers
 // announce; after 5 minutes without an answer, the region says to reload the page later.
-// Without JavaScript the page says to reload it.
+// Without JavaScript the page says to reload it. The page may be the answer to the form's
+// POST: the address shown becomes the request's own page, so that reloading it, or coming
+// back to it, asks for the page instead of posting the form again.
 document.addEventListener("DOMContentLoaded", function () {
   var region = document.querySelector("[data-poll-url]");
   if (!region) {
     return;
   }
   var url = region.getAttribute("data-poll-url");
+  var page = region.getAttribute("data-page-url");
+  if (page && window.location.pathname !== page && window.history.replaceState) {
+    window.history.replaceState(null, "", page);
+  }
   var delay = 1000;
   var waited = 0;
 
