@@ -11,7 +11,9 @@ and of a booking with its page, without cProfile: `time.process_time` of this pr
 the Django side only (PostgreSQL's own CPU is not in it). Pages are measured in
 PROFILE_ROUNDS (5) rounds, each page's CPU compared with the minimal view's of its round.
 
-Uses a database `PROFILE_DB` (`bench_profile`), created and dropped."""
+Uses a database `PROFILE_DB` (`bench_profile`), created and dropped. PROFILE_PAGE="month
+calendar" (or « Mon espace », « card home ») profiles that page instead of the booking;
+PROFILE_TOP sets how many functions the profile lists (18)."""
 
 import cProfile
 import json
@@ -31,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = Path(os.environ.get("RUSH_APP_DIR", "") or ROOT).resolve()  # as in bench/opening.py
 DB = os.environ.get("PROFILE_DB", "bench_profile")
 ROUNDS = int(os.environ.get("PROFILE_ROUNDS", "") or 5)
+# PROFILE_PAGE: profile one of the pages (« Mon espace », « card home », « month
+# calendar ») instead of the booking with its page.
+PROFILED = os.environ.get("PROFILE_PAGE", "")
 ADMIN = "host=127.0.0.1 user=postgres dbname=postgres"
 ENV = {
     **os.environ,
@@ -171,11 +176,14 @@ def main() -> None:
         for client, child in clients[1:]:
             with CaptureQueriesContext(connection) as queries:
                 profile.enable()
-                response = client.post(
-                    f"/carte-famille/activites/enfant/{child}/semaine/",
-                    {"activity": data["activities"][0], "monday": data["monday"]},
-                    follow=True,
-                )
+                if PROFILED in pages:  # a page instead of the booking
+                    response = client.get(pages[PROFILED](child))
+                else:
+                    response = client.post(
+                        f"/carte-famille/activites/enfant/{child}/semaine/",
+                        {"activity": data["activities"][0], "monday": data["monday"]},
+                        follow=True,
+                    )
                 profile.disable()
             assert response.status_code == 200, response.status_code
             statements.append(len(queries))
