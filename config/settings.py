@@ -140,6 +140,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif env_bool("DATABASE_PREPARED", default=True):
+    # PostgreSQL: parameters bound by the server, and a statement run often on the same
+    # connection (DATABASE_CONN_MAX_AGE) prepared once, so PostgreSQL stops parsing and
+    # planning it on every request (docs/benchmarks.md: a page's PostgreSQL CPU divided by
+    # 2 to 5). DATABASE_PREPARED=0 behind a pooler in transaction mode (docs/deploy.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
