@@ -92,6 +92,15 @@ def public_holidays(start: date, end: date) -> Mapping[date, str]:
     return {day: name for day, name in calendar.items() if start <= day <= end}
 
 
+def warm_up(today: date) -> None:
+    """Load the official calendars now rather than on a family's first month page: the
+    school holidays' data file and the public holidays' tables cost about half a second
+    of CPU once per process (docs/benchmarks.md, fifth pass). The web server's entry
+    point (config/wsgi.py) calls it as each process starts."""
+    _school_holiday_dates()
+    public_holidays(date(today.year, 1, 1), date(today.year, 12, 31))
+
+
 # --- the operating calendar ------------------------------------------------------------------
 
 

@@ -275,3 +275,20 @@ def test_presence_is_recorded_on_the_day_or_after_never_ahead(day, delta):
     today = day + timedelta(days=delta)
     problem = rules.attendance_day_problem(day, today)
     assert (problem is None) == (day <= today)
+
+
+def test_the_web_entry_point_loads_the_official_calendars_as_the_process_starts():
+    """config/wsgi.py warms the calendars up: the first family's month page does not pay
+    for reading the school holidays' data file and the public holidays' tables."""
+    import importlib
+
+    import config.wsgi
+
+    rules._school_holiday_dates.cache_clear()
+    rules.public_holidays.cache_clear()
+    importlib.reload(config.wsgi)
+    assert rules._school_holiday_dates.cache_info().currsize == 1
+    assert rules.public_holidays.cache_info().currsize == 1
+    assert callable(config.wsgi.application)
+    year = date.today().year
+    assert rules.public_holidays(date(year, 1, 1), date(year, 12, 31))[date(year, 12, 25)] == "Noël"
