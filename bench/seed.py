@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from datetime import date, time, timedelta
+from importlib import import_module
 
 sys.path.insert(0, os.getcwd())  # the application run by the benchmark (RUSH_APP_DIR)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -16,12 +17,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
@@ -141,10 +141,15 @@ def seed(families: int, capacity: int) -> dict:
                 for d, c in zip(demarches, children, strict=True)
             ]
         )
-    store = SessionStore()
+    # The sessions as a login writes them, in the table of the application's session engine
+    # (with the account's column where it has one).
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    Session = store.get_model_class()
+    account = {"user_id"} & {field.attname for field in Session._meta.concrete_fields}
     expiry = timezone.now() + timedelta(hours=8)
     sessions = [
         Session(
+            **dict.fromkeys(account, u.pk),
             session_key=get_random_string(32, VALID_KEY_CHARS),
             session_data=store.encode(
                 {

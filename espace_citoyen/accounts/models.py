@@ -1,7 +1,9 @@
-"""The user: one account per e-mail address, which is also the login."""
+"""Accounts: the user (one account per e-mail address, which is also the login), the
+record of its roles given and taken, and its sessions."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -103,3 +105,24 @@ class RoleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {'+' if self.granted else '-'}{self.group}"
+
+
+class Session(AbstractBaseSession):
+    """A session in the database, as Django's own, plus the account it is logged in as:
+    every page reads its session and its user in one statement (accounts.sessions). A
+    session with no account (not logged in, or written before this column) is read the
+    usual way. Deleting an account deletes its sessions."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from espace_citoyen.accounts.sessions import SessionStore
+
+        return SessionStore

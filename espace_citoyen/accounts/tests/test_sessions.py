@@ -1,16 +1,19 @@
 """The session and the user of every request, read without building ORM queries: the same
 people are logged in, and the same are not."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from espace_citoyen.accounts.backends import USER_BACKEND, user_by_id
 from espace_citoyen.accounts.factories import PASSWORD, UserFactory
+from espace_citoyen.accounts.models import Session
 from espace_citoyen.accounts.sessions import SessionStore
 from espace_citoyen.core.testing import page_text
 
@@ -63,7 +66,7 @@ def test_an_unknown_or_forged_session_key_is_anonymous(client):
     for key in ("inconnue-0123456789abcdef", "x" * 40, "'; DROP TABLE django_session; --"):
         response = _mon_espace(client, key)
         assert response.status_code == 302
-    assert Session.objects.model._meta.db_table == "django_session"
+    assert Session.objects.model._meta.db_table == "accounts_session"
 
 
 def test_a_deactivated_account_is_logged_out_at_the_next_page(client, citizen):
@@ -141,3 +144,72 @@ def test_a_login_gives_a_new_session_key_and_keeps_what_was_in_the_session(clien
     assert not Session.objects.filter(session_key=before).exists()
     assert SessionStore(after).load()["panier"] == "gardé"
     assert SessionStore(before).load() == {}
+
+
+def test_the_session_and_its_account_are_read_in_one_statement(client, citizen):
+    """A login records the account with the session; each page then reads both at once."""
+    client.post(reverse("accounts:login"), {"username": citizen.email, "password": PASSWORD})
+    key = client.cookies["sessionid"].value
+    assert Session.objects.get(session_key=key).user_id == citizen.pk
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("portal:dashboard"))
+    assert f"Bonjour {citizen.formal_name}" in page_text(response)
+    reads = [q["sql"] for q in queries if "accounts_user" in q["sql"]]
+    assert len(reads) == 1 and "session_data" in reads[0], reads
+
+
+def test_a_session_without_its_account_column_reads_the_account_apart(client, citizen):
+    """Sessions copied from Django's table before the column (or written without it)."""
+    key = _session_for(citizen, USER_BACKEND)
+    Session.objects.filter(session_key=key).update(user=None)
+    response = _mon_espace(client, key)
+    assert f"Bonjour {citizen.formal_name}" in page_text(response)
+
+
+def test_the_signed_data_says_who_is_logged_in_not_the_column(client, citizen):
+    """A column pointing at another account (edited in the table) is not believed: the
+    signed data names the account, which is read and checked as usual."""
+    key = _session_for(citizen, USER_BACKEND)
+    other = UserFactory(first_name="Intrus")
+    Session.objects.filter(session_key=key).update(user=other)
+    page = page_text(_mon_espace(client, key))
+    assert f"Bonjour {citizen.formal_name}" in page
+    assert "Intrus" not in page
+
+
+def test_deleting_an_account_deletes_its_sessions(client, citizen):
+    key = _session_for(citizen, USER_BACKEND)
+    citizen.delete()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert _mon_espace(client, key).status_code == 302
+
+
+def test_the_move_to_the_new_table_keeps_everybody_logged_in(client, citizen):
+    """The migration copies the valid sessions of Django's table, with their account."""
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore as FormerStore
+    from django.contrib.sessions.models import Session as FormerSession
+
+    migration = importlib.import_module(
+        "espace_citoyen.accounts.migrations.0003_session_with_account"
+    )
+    former = FormerStore()
+    former.update(
+        {
+            SESSION_KEY: str(citizen.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: citizen.get_session_auth_hash(),
+        }
+    )
+    former.create()
+    expired = FormerStore()
+    expired.create()
+    FormerSession.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - timedelta(1)
+    )
+    migration.keep_logged_in(apps, None)
+    moved = Session.objects.get(session_key=former.session_key)
+    assert moved.user_id == citizen.pk
+    assert not Session.objects.filter(session_key=expired.session_key).exists()
+    response = _mon_espace(client, former.session_key)
+    assert f"Bonjour {citizen.formal_name}" in page_text(response)
