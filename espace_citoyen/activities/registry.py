@@ -47,17 +47,31 @@ class DayNotice:
 DayNotices = Callable[[Sequence[object], date, date], dict[tuple[int, date], DayNotice]]
 
 _notices: list[DayNotices] = []
+# Per provider, an SQL condition on an activity (table alias `a`), true when the provider
+# may have notices for it: the month page reads it with the child's activities and asks
+# the providers only about those (no query in the usual case).
+_pending: list[str] = []
 
 
-def day_notices_register(provider: DayNotices) -> None:
+def day_notices_register(provider: DayNotices, *, pending_sql: str = "1 = 1") -> None:
+    """Register a provider; `pending_sql` (static SQL, no parameters) narrows which
+    activities it is asked about (every one by default)."""
     if provider not in _notices:
         _notices.append(provider)
+        _pending.append(f"({pending_sql})")
+
+
+def notices_pending_sql() -> str:
+    """The condition, on the activity `a`, that some provider may have notices for it."""
+    return " OR ".join(_pending) or "1 = 0"
 
 
 def day_notices(activities: Sequence[object], first: date, last: date) -> dict:
     """The days of `activities` between `first` and `last` that are not booked first
-    come, first served, with what to show instead (the first provider wins)."""
+    come, first served, with what to show instead (the first provider wins). Activities
+    read with `notices_pending` false (selectors.month) are known to have none."""
     notices: dict[tuple[int, date], DayNotice] = {}
+    activities = [a for a in activities if getattr(a, "notices_pending", True)]
     if not activities:
         return notices
     for provider in _notices:

@@ -48,4 +48,4 @@ class AllocationConfig(AppConfig):
             )
         )
         booking_guard_register(services.booking_guard)
-        day_notices_register(services.day_notices)
+        day_notices_register(services.day_notices, pending_sql=services.NOTICES_PENDING_SQL)

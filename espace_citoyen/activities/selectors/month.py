@@ -5,6 +5,7 @@ replaces gave, as model instances where the calendar rules expect them."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from espace_citoyen.activities import registry
 from espace_citoyen.activities.models import (
     Activity,
     BookingStatus,
@@ -21,17 +22,24 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+# What the month page shows of the child: its name (nothing of its health or its file).
+_CHILD_COLUMNS = ("id", "family_id", "first_name", "last_name")
+
+
 def _activities_sql(where: str) -> tuple[str, tuple]:
-    """The child's columns then, per accepted enrolment, its activity with the school
-    year and the school (none when the child has no accepted enrolment)."""
+    """The child's name then, per accepted enrolment, its activity with the school year
+    and the school (none when the child has no accepted enrolment), and whether another
+    app may show day notices for it (activities.registry.notices_pending_sql)."""
     parts = (
-        rawsql.columns(Child, alias="c"),
+        rawsql.columns(Child, _CHILD_COLUMNS, alias="c"),
         rawsql.columns(Activity, alias="a"),
         rawsql.columns(SchoolYear, alias="y"),
         rawsql.columns(School, alias="s"),
     )
+    pending = registry.notices_pending_sql()
     sql = (
-        f"SELECT {', '.join(part.sql for part in parts)} FROM families_child c "  # noqa: S608
+        f"SELECT {', '.join(part.sql for part in parts)}, "  # noqa: S608
+        f"CASE WHEN a.id IS NOT NULL AND ({pending}) THEN 1 ELSE 0 END FROM families_child c "
         f"{where} "
         "LEFT JOIN activities_enrolment e ON e.child_id = c.id AND e.status = %s "
         "LEFT JOIN activities_activity a ON a.id = e.activity_id "
@@ -53,10 +61,11 @@ def _child_and_activities(rows, parts) -> tuple[Child, list[Activity]] | None:
         if row[at] is None:
             continue
         activity = activity_cols.build(row[at : at + len(activity_cols)])
-        rest = row[at + len(activity_cols) :]
+        rest = row[at + len(activity_cols) : -1]
         activity.school_year = year_cols.build(rest[: len(year_cols)])
         school = rest[len(year_cols) :]
         activity.school = school_cols.build(school) if school[0] is not None else None
+        activity.notices_pending = bool(row[-1])
         activities.append(activity)
     return child, activities
 

@@ -10,7 +10,11 @@ from espace_citoyen.allocation.services._common import (
     moment_label,
 )
 from espace_citoyen.allocation.services.configuration import allocation_save
-from espace_citoyen.allocation.services.guards import booking_guard, day_notices
+from espace_citoyen.allocation.services.guards import (
+    NOTICES_PENDING_SQL,
+    booking_guard,
+    day_notices,
+)
 from espace_citoyen.allocation.services.publication import (
     adjustment_add,
     allocation_publish,
@@ -31,6 +35,7 @@ __all__ = [
     "allocation_publish",
     "allocation_save",
     "booking_guard",
+    "NOTICES_PENDING_SQL",
     "day_notices",
     "moment_label",
     "draw_fix",

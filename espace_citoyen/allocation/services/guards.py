@@ -30,6 +30,15 @@ def booking_guard(activity, days) -> str | None:
     }
 
 
+# For the month page (activities.registry): the activities with an allocation not yet
+# published, the only ones day_notices may have notices for.
+NOTICES_PENDING_SQL = (
+    "EXISTS (SELECT 1 FROM allocation_allocation_activities pl "
+    "JOIN allocation_allocation pa ON pa.id = pl.allocation_id "
+    "WHERE pl.activity_id = a.id AND pa.published_at IS NULL)"
+)
+
+
 def day_notices(activities, first: date, last: date) -> dict:
     """Activities' month calendar hook: the days allocated on request show where to ask
     (the request page) instead of « Réserver », which the booking guard would refuse."""
