@@ -299,16 +299,16 @@ def test_the_pages_run_a_constant_number_of_queries(
 ):
     # The window is cached by the first POST; the next ones read no activity.
     _ask(citizen_client, child, centre, "2026-12-28")
-    with django_assert_max_num_queries(4):  # session, user, child, INSERT
+    with django_assert_max_num_queries(3):  # session with its user, child, INSERT
         url = _request_url(_ask(citizen_client, child, centre))
-    with django_assert_max_num_queries(3):  # session, user, the request
+    with django_assert_max_num_queries(2):  # session with its user, the request
         assert citizen_client.get(url).status_code == 200
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert citizen_client.get(url + "etat/").status_code == 200
     services.queue_decide()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert "est réservée" in page_text(citizen_client.get(url))
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert json.loads(citizen_client.get(url + "etat/").content)["pending"] is False
 
 
