@@ -50,11 +50,12 @@ def _requests(count: int, year, schools) -> list:
 def test_commission_view_query_budget(
     count, client, agent, year, schools, django_assert_num_queries
 ):
-    """The commission view runs the same 6 queries for 10 and 200 requests: session, user,
-    roles, school years, requests with all they show, accepted counts per school."""
+    """The commission view runs the same 5 queries for 10 and 200 requests: session with
+    its user, roles, school years, requests with all they show, accepted counts per
+    school."""
     _requests(count, year, schools)
     client.force_login(agent(Role.SCOLAIRE))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(COMMISSION, {"annee": year.pk})
     assert response.status_code == 200
     text = visible_text(response)
@@ -152,7 +153,7 @@ def test_list_ods_export_by_level(client, agent, accepted, year):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_list_query_budget(count, client, agent, year, schools, django_assert_num_queries):
-    """The list page runs the same 7 queries for 1 and 30 pupils."""
+    """The list page runs the same 6 queries for 1 and 30 pupils."""
     scolaire = agent(Role.SCOLAIRE)
     parent = UserFactory()
     family = family_create(user=parent, children=0)
@@ -163,7 +164,7 @@ def test_list_query_budget(count, client, agent, year, schools, django_assert_nu
         )
         demarches.demarche_accept(demarche=enrolment.demarche, agent=scolaire)
     client.force_login(scolaire)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(LISTS, {"annee": year.pk})
     assert f"{count} inscription" in page_text(response)
 

@@ -27,7 +27,7 @@ def small_family(citizen, family, child, year):
 
 @pytest.mark.parametrize("size", ["small_family", "big_family"])
 @pytest.mark.parametrize(
-    ("url_name", "queries"), [("schooling:enrol", 9), ("schooling:derogation", 10)]
+    ("url_name", "queries"), [("schooling:enrol", 8), ("schooling:derogation", 9)]
 )
 def test_pages_run_the_same_queries_for_1_or_6_children(
     request, size, url_name, queries, citizen_client, django_assert_num_queries
