@@ -1,13 +1,20 @@
 """How a billing run writes: thousands of invoices and hundreds of thousands of lines.
 PostgreSQL's COPY (the invoices' ids taken from their sequence first, for the lines to
 point at them), Django's bulk_create elsewhere. Rows come as plain values, not model
-instances: building those costs more than writing them."""
+instances: building those costs more than writing them.
 
-import json
+A chunk's invoices are prepared (`invoices_prepare`: totals, and each line's row as COPY
+text) where they are priced, so that the thread that writes them, whose work runs one
+chunk after the other, only adds the invoice numbers and ids and sends them."""
+
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
 
+from espace_citoyen.billing import rules
 from espace_citoyen.billing.models import Invoice, InvoiceLine
 
 LINE_COLUMNS = (
@@ -36,6 +43,85 @@ INVOICE_DEFAULTS = {
     "mailed_at": None,
     "reminded_at": None,
 }
+
+
+class PreparedInvoice(NamedTuple):
+    family_id: int
+    total: Decimal
+    payer_name: str
+    payer_address: str
+    # Its lines' columns after the invoice's id: on PostgreSQL the COPY text of each
+    # line ("\t1\t…\n"), elsewhere tuples.
+    lines: list
+
+
+def copy_text(value: str) -> str:
+    """A text column as COPY's text format wants it (backslash, tab, newlines escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def days_json(days: Sequence) -> str:
+    """A line's days as the JSON of its column: ["2026-11-02", "2026-11-06"]."""
+    return '["' + '", "'.join([day.isoformat() for day in days]) + '"]' if days else "[]"
+
+
+def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[PreparedInvoice]:
+    """The invoices of `drafts` (engine.FamilyDraft) as rows to write: each line's
+    amount computed once, the total from them, the line rows built."""
+    copy = connection.vendor == "postgresql"
+    texts: dict[str, str] = {}  # names, services and explanations, escaped once
+
+    def text(value: str) -> str:
+        escaped = texts.get(value)
+        if escaped is None:
+            escaped = texts[value] = copy_text(value)
+        return escaped
+
+    prepared = []
+    for draft in drafts:
+        lines = []
+        total = rules.ZERO
+        for position, line in enumerate(draft.lines, start=1):
+            days = line.days
+            unit_price = line.unit_price
+            amount = rules.cents(unit_price * len(days))
+            total += amount
+            child_name = draft.child_names[line.child_id]
+            label = service(line.activity_id)
+            explanation = line.explanation[:400]
+            if copy:
+                lines.append(
+                    f"\t{position}\t{line.child_id}\t{text(child_name)}\t{line.activity_id}"
+                    f"\t{text(label)}\t{line.kind}\t{days_json(days)}\t{len(days)}"
+                    f"\t{unit_price}\t{amount}\t{text(explanation)}\n"
+                )
+            else:
+                lines.append(
+                    (
+                        position,
+                        line.child_id,
+                        child_name,
+                        line.activity_id,
+                        label,
+                        line.kind,
+                        [day.isoformat() for day in days],
+                        len(days),
+                        unit_price,
+                        amount,
+                        explanation,
+                    )
+                )
+        prepared.append(
+            PreparedInvoice(draft.family_id, total, draft.payer_name, draft.payer_address, lines)
+        )
+    return prepared
 
 
 def _copy(model, columns, rows) -> None:
@@ -71,16 +157,23 @@ def invoices_insert(rows: list[dict]) -> list[int]:
     return ids
 
 
-def lines_insert(lines: list[tuple]) -> None:
-    """Insert invoice lines given as tuples of LINE_COLUMNS."""
+def lines_insert(invoices: Iterable[tuple[int, PreparedInvoice]]) -> None:
+    """Insert the lines of prepared invoices, given with their ids."""
     if connection.vendor != "postgresql":
         InvoiceLine.objects.bulk_create(
-            [InvoiceLine(**dict(zip(LINE_COLUMNS, line, strict=True))) for line in lines],
+            [
+                InvoiceLine(invoice_id=pk, **dict(zip(LINE_COLUMNS[1:], line, strict=True)))
+                for pk, invoice in invoices
+                for line in invoice.lines
+            ],
             batch_size=2000,
         )
         return
-    _copy(
-        InvoiceLine,
-        LINE_COLUMNS,
-        ((*line[:7], json.dumps(line[7]), *line[8:]) for line in lines),
-    )
+    text = "".join([f"{pk}{line}" for pk, invoice in invoices for line in invoice.lines])
+    if not text:
+        return
+    with connection.cursor() as cursor:
+        names = ", ".join(LINE_COLUMNS)
+        table = InvoiceLine._meta.db_table
+        with cursor.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            copy.write(text)
