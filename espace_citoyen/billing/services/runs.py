@@ -107,7 +107,7 @@ def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date,
         ready = prepared[0]
     else:
         ready = bulk.invoices_prepare(
-            engine.drafts_for(family_ids, run.month, catalogue, []), catalogue.service
+            engine.drafts_for(family_ids, run.month, catalogue, None), catalogue.service
         )
     if not ready:
         return [], 0
@@ -185,7 +185,9 @@ def billing_run_execute(*, run_id: int, today: date | None = None) -> BillingRun
             with ChunkWriter(write) as writer:
                 for chunk in units.chunks(engine.CHUNK):
                     seen = _billed_state(chunk, run.month)
-                    drafts = engine.drafts_for(chunk, run.month, catalogue, [], units.groups(chunk))
+                    drafts = engine.drafts_for(
+                        chunk, run.month, catalogue, None, units.groups(chunk)
+                    )
                     writer.put(chunk, (bulk.invoices_prepare(drafts, catalogue.service), seen))
     except Exception as error:
         logger.exception("Billing run %s failed", run.pk)
