@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from itertools import count
 from typing import NamedTuple
 
 from django.db.models import Q
@@ -31,7 +31,7 @@ from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing.models import FamilyQuotient, TariffBracket, TariffGrid
 
-CHUNK = 2000
+CHUNK = 1000
 
 
 @dataclass
@@ -64,10 +64,12 @@ class Catalogue:
         for bracket in TariffBracket.objects.filter(grid__in=grids).order_by("qf_min"):
             brackets[bracket.grid_id].append(bracket)
         self.grids: dict[int, list[tuple[TariffGrid, pricing_rules.GridRule]]] = defaultdict(list)
+        self._rule_ids: dict[int, int] = {}
         for grid in grids:
-            self.grids[grid.activity_id].append((grid, grid.as_rule(brackets[grid.pk])))
+            rule = grid.as_rule(brackets[grid.pk])
+            self.grids[grid.activity_id].append((grid, rule))
+            self._rule_ids[grid.pk] = _rule_id(rule)
         self.postal_codes = commune_get().postal_codes
-        self._prices: dict[tuple, rules.LinePrice] = {}
         self._grid_days: dict[tuple, object] = {}
         self._breaks: dict[int, list[date]] = {}
         self._services: dict[int, str] = {}
@@ -124,21 +126,39 @@ class Catalogue:
     def price(
         self, grid, rule, qf, *, resident, pai, unbooked, language: str | None = None
     ) -> rules.LinePrice:
-        key = (grid.pk, qf, resident, pai, unbooked)
-        price = self._prices.get(key)
+        language = language or translation.get_language()
+        key = (self._rule_ids[grid.pk], qf, resident, pai, unbooked, language)
+        price = _PRICES.get(key)
         if price is None:
-            # Computed by the rule's content: schools often share the same grid.
-            price = self._prices[key] = line_price(
-                rule, qf, resident, pai, unbooked, language or translation.get_language()
-            )
+            if len(_PRICES) >= PRICES_KEPT:
+                _PRICES.clear()
+            price = _PRICES[key] = line_price(rule, qf, resident, pai, unbooked, language)
         return price
 
 
-@lru_cache(maxsize=100_000)
+# Prices remembered by the process (`line_price` is a pure function of the grid's rule,
+# the QF, the family's situation and the language, and a commune's families keep their
+# QF from one month to the next), by the rule's content: schools often share the same
+# grid. The rule is known by a number given once per content and run (`_rule_id`), so a
+# look-up hashes no rule; numbers are never reused, so a cleared cache is never wrong.
+PRICES_KEPT = 100_000
+_PRICES: dict[tuple, rules.LinePrice] = {}
+_RULE_IDS: dict[pricing_rules.GridRule, int] = {}
+_rule_numbers = count()
+
+
+def _rule_id(rule: pricing_rules.GridRule) -> int:
+    number = _RULE_IDS.get(rule)
+    if number is None:
+        if len(_RULE_IDS) >= PRICES_KEPT:
+            _RULE_IDS.clear()
+        number = _RULE_IDS[rule] = next(_rule_numbers)
+    return number
+
+
 def line_price(rule, qf, resident, pai, unbooked, language) -> rules.LinePrice:
-    """The unit price and its explanation, remembered by the process: a pure function of
-    the grid's rule, the QF, the family's situation and the language of the text, and a
-    commune's families keep their QF from one month to the next."""
+    """The unit price and its explanation of the grid's rule for this QF and situation,
+    in this language (remembered by `Catalogue.price`)."""
     computed = pricing_rules.unit_price(rule, qf, resident=resident, pai=pai, unbooked=unbooked)
     explanation = computed.explanation
     if pai and rule.pai_price is not None:
