@@ -3,9 +3,11 @@ PostgreSQL's COPY (the invoices' ids taken from their sequence first, for the li
 point at them), Django's bulk_create elsewhere. Rows come as plain values, not model
 instances: building those costs more than writing them.
 
-A chunk's invoices are prepared (`invoices_prepare`: totals, and each line's row as COPY
-text) where they are priced, so that the thread that writes them, whose work runs one
-chunk after the other, only adds the invoice numbers and ids and sends them."""
+A chunk's invoices are prepared (`invoices_prepare`: their ids taken from the sequence,
+totals, each line's row as COPY text) where they are priced, so that the thread that
+writes them, whose work runs one chunk after the other, only numbers and sends them. The
+ids of invoices prepared but priced again under the lock are left unused: ids are not
+the invoices' numbers, which stay gapless."""
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -46,12 +48,13 @@ INVOICE_DEFAULTS = {
 
 
 class PreparedInvoice(NamedTuple):
+    pk: int | None  # taken from the sequence on PostgreSQL, given by the insert elsewhere
     family_id: int
     total: Decimal
     payer_name: str
     payer_address: str
-    # Its lines' columns after the invoice's id: on PostgreSQL the COPY text of each
-    # line ("\t1\t…\n"), elsewhere tuples.
+    # Its lines: on PostgreSQL the COPY text of each ("42\t1\t…\n"), elsewhere tuples
+    # of their columns after the invoice's id.
     lines: list
 
 
@@ -75,7 +78,9 @@ def days_json(days: Sequence) -> str:
 def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[PreparedInvoice]:
     """The invoices of `drafts` (engine.FamilyDraft) as rows to write: each line's
     amount computed once, the total from them, the line rows built."""
+    drafts = list(drafts)
     copy = connection.vendor == "postgresql"
+    ids = _ids(len(drafts)) if copy else [None] * len(drafts)
     texts: dict[str, str] = {}  # names, services and explanations, escaped once
 
     def text(value: str) -> str:
@@ -85,7 +90,7 @@ def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[Pr
         return escaped
 
     prepared = []
-    for draft in drafts:
+    for pk, draft in zip(ids, drafts, strict=True):
         lines = []
         total = rules.ZERO
         for position, line in enumerate(draft.lines, start=1):
@@ -98,7 +103,7 @@ def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[Pr
             explanation = line.explanation[:400]
             if copy:
                 lines.append(
-                    f"\t{position}\t{line.child_id}\t{text(child_name)}\t{line.activity_id}"
+                    f"{pk}\t{position}\t{line.child_id}\t{text(child_name)}\t{line.activity_id}"
                     f"\t{text(label)}\t{line.kind}\t{days_json(days)}\t{len(days)}"
                     f"\t{unit_price}\t{amount}\t{text(explanation)}\n"
                 )
@@ -119,9 +124,22 @@ def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[Pr
                     )
                 )
         prepared.append(
-            PreparedInvoice(draft.family_id, total, draft.payer_name, draft.payer_address, lines)
+            PreparedInvoice(
+                pk, draft.family_id, total, draft.payer_name, draft.payer_address, lines
+            )
         )
     return prepared
+
+
+def _ids(count: int) -> list[int]:
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Invoice._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _copy(model, columns, rows) -> None:
@@ -134,27 +152,18 @@ def _copy(model, columns, rows) -> None:
 
 
 def invoices_insert(rows: list[dict]) -> list[int]:
-    """Insert invoices given as {column: value}; their ids, in the same order."""
+    """Insert invoices given as {column: value}, with their "id" on PostgreSQL (from
+    `invoices_prepare`); their ids, in the same order."""
     if not rows:
         return []
     if connection.vendor != "postgresql":
         invoices = Invoice.objects.bulk_create([Invoice(**row) for row in rows])
         return [invoice.pk for invoice in invoices]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Invoice._meta.db_table, len(rows)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
     now = timezone.now()
-    columns = ("id", "created_at", *INVOICE_DEFAULTS, *rows[0])
+    columns = ("created_at", *INVOICE_DEFAULTS, *rows[0])
     defaults = tuple(INVOICE_DEFAULTS.values())
-    _copy(
-        Invoice,
-        columns,
-        ((pk, now, *defaults, *row.values()) for pk, row in zip(ids, rows, strict=True)),
-    )
-    return ids
+    _copy(Invoice, columns, ((now, *defaults, *row.values()) for row in rows))
+    return [row["id"] for row in rows]
 
 
 def lines_insert(invoices: Iterable[tuple[int, PreparedInvoice]]) -> None:
@@ -169,7 +178,7 @@ def lines_insert(invoices: Iterable[tuple[int, PreparedInvoice]]) -> None:
             batch_size=2000,
         )
         return
-    text = "".join([f"{pk}{line}" for pk, invoice in invoices for line in invoice.lines])
+    text = "".join([line for _pk, invoice in invoices for line in invoice.lines])
     if not text:
         return
     with connection.cursor() as cursor:

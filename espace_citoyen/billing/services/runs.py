@@ -119,6 +119,7 @@ def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date,
     unpaid, paid = InvoiceStatus.UNPAID.value, InvoiceStatus.PAID.value
     rows = [
         {
+            **({"id": invoice.pk} if invoice.pk is not None else {}),
             "regie_id": regie.pk,
             "kind": InvoiceKind.INVOICE.value,
             "number": number,
