@@ -9,7 +9,8 @@ writes them, whose work runs one chunk after the other, only numbers and sends t
 ids of invoices prepared but priced again under the lock are left unused: ids are not
 the invoices' numbers, which stay gapless."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -77,7 +78,8 @@ def days_json(days: Sequence) -> str:
 
 def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[PreparedInvoice]:
     """The invoices of `drafts` (engine.FamilyDraft) as rows to write: each line's
-    amount computed once, the total from them, the line rows built."""
+    amount computed once, the total from them, the line rows built. On PostgreSQL their
+    ids are taken from the sequence here, for the lines' COPY text."""
     drafts = list(drafts)
     copy = connection.vendor == "postgresql"
     ids = _ids(len(drafts)) if copy else [None] * len(drafts)
@@ -132,6 +134,7 @@ def invoices_prepare(drafts: Iterable, service: Callable[[int], str]) -> list[Pr
 
 
 def _ids(count: int) -> list[int]:
+    """`count` invoice ids from the table's sequence (never given back: see above)."""
     if not count:
         return []
     with connection.cursor() as cursor:
@@ -142,13 +145,17 @@ def _ids(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy(model, columns, rows) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        names = ", ".join(columns)
-        with cursor.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+@contextmanager
+def _copy(model, columns: Sequence[str]) -> Iterator:
+    """psycopg's COPY into the model's table, in the connection's transaction."""
+    names = ", ".join(columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(
+            f"COPY {model._meta.db_table} ({names}) FROM STDIN"
+        ) as copy,
+    ):
+        yield copy
 
 
 def invoices_insert(rows: list[dict]) -> list[int]:
@@ -162,7 +169,9 @@ def invoices_insert(rows: list[dict]) -> list[int]:
     now = timezone.now()
     columns = ("created_at", *INVOICE_DEFAULTS, *rows[0])
     defaults = tuple(INVOICE_DEFAULTS.values())
-    _copy(Invoice, columns, ((now, *defaults, *row.values()) for row in rows))
+    with _copy(Invoice, columns) as copy:
+        for row in rows:
+            copy.write_row((now, *defaults, *row.values()))
     return [row["id"] for row in rows]
 
 
@@ -181,8 +190,5 @@ def lines_insert(invoices: Iterable[tuple[int, PreparedInvoice]]) -> None:
     text = "".join([line for _pk, invoice in invoices for line in invoice.lines])
     if not text:
         return
-    with connection.cursor() as cursor:
-        names = ", ".join(LINE_COLUMNS)
-        table = InvoiceLine._meta.db_table
-        with cursor.connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            copy.write(text)
+    with _copy(InvoiceLine, LINE_COLUMNS) as copy:
+        copy.write(text)
