@@ -19,7 +19,13 @@ class Anomaly:
 
 
 def no_grid(
-    anomalies: list[Anomaly], noted: set, family_id: int, activity_id: int, service: str, day: date
+    anomalies: list[Anomaly],
+    noted: set,
+    *,
+    family_id: int,
+    activity_id: int,
+    service: str,
+    day: date,
 ) -> None:
     """A day without a grid for the activity: not billed (once per family and activity)."""
     if ("no_grid", activity_id) in noted:

@@ -415,9 +415,13 @@ def drafts_for(
                 if found is None:
                     if note:
                         anomalies_of.no_grid(
-                            anomalies, noted, family_id, activity_id,
-                            catalogue.service(activity_id), first,
-                        )  # fmt: skip
+                            anomalies,
+                            noted,
+                            family_id=family_id,
+                            activity_id=activity_id,
+                            service=catalogue.service(activity_id),
+                            day=first,
+                        )
                     continue
                 qf = _qf_on(records, first) if records else None
                 if note:
