@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from itertools import count
 from typing import NamedTuple
 
 from django.db.models import Q
@@ -22,21 +22,16 @@ from espace_citoyen.activities.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from espace_citoyen.billing import anomalies as anomalies_of
 from espace_citoyen.billing import rules, units
+from espace_citoyen.billing.anomalies import Anomaly
 from espace_citoyen.billing.models import Invoice, InvoiceKind, InvoiceLine
 from espace_citoyen.families.models import Child, Civility, Family, Guardian, address_lines
 from espace_citoyen.portal.selectors import commune_get
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing.models import FamilyQuotient, TariffBracket, TariffGrid
 
-CHUNK = 2000
-
-
-@dataclass(frozen=True)
-class Anomaly:
-    code: str  # no_qf, unbooked, no_enrolment, no_grid
-    family_id: int
-    text: str
+CHUNK = 1000
 
 
 @dataclass
@@ -69,10 +64,12 @@ class Catalogue:
         for bracket in TariffBracket.objects.filter(grid__in=grids).order_by("qf_min"):
             brackets[bracket.grid_id].append(bracket)
         self.grids: dict[int, list[tuple[TariffGrid, pricing_rules.GridRule]]] = defaultdict(list)
+        self._rule_ids: dict[int, int] = {}
         for grid in grids:
-            self.grids[grid.activity_id].append((grid, grid.as_rule(brackets[grid.pk])))
+            rule = grid.as_rule(brackets[grid.pk])
+            self.grids[grid.activity_id].append((grid, rule))
+            self._rule_ids[grid.pk] = _rule_id(rule)
         self.postal_codes = commune_get().postal_codes
-        self._prices: dict[tuple, rules.LinePrice] = {}
         self._grid_days: dict[tuple, object] = {}
         self._breaks: dict[int, list[date]] = {}
         self._services: dict[int, str] = {}
@@ -126,22 +123,42 @@ class Catalogue:
     def site(self, activity_id: int) -> str:
         return self.activities[activity_id].place or _("Sans lieu")
 
-    def price(self, grid, rule, qf, *, resident, pai, unbooked) -> rules.LinePrice:
-        key = (grid.pk, qf, resident, pai, unbooked)
-        price = self._prices.get(key)
+    def price(
+        self, grid, rule, qf, *, resident, pai, unbooked, language: str | None = None
+    ) -> rules.LinePrice:
+        language = language or translation.get_language()
+        key = (self._rule_ids[grid.pk], qf, resident, pai, unbooked, language)
+        price = _PRICES.get(key)
         if price is None:
-            # Computed by the rule's content: schools often share the same grid.
-            price = self._prices[key] = line_price(
-                rule, qf, resident, pai, unbooked, translation.get_language()
-            )
+            if len(_PRICES) >= PRICES_KEPT:
+                _PRICES.clear()
+            price = _PRICES[key] = line_price(rule, qf, resident, pai, unbooked, language)
         return price
 
 
-@lru_cache(maxsize=100_000)
+# Prices remembered by the process (`line_price` is a pure function of the grid's rule,
+# the QF, the family's situation and the language, and a commune's families keep their
+# QF from one month to the next), by the rule's content: schools often share the same
+# grid. The rule is known by a number given once per content and run (`_rule_id`), so a
+# look-up hashes no rule; numbers are never reused, so a cleared cache is never wrong.
+PRICES_KEPT = 100_000
+_PRICES: dict[tuple, rules.LinePrice] = {}
+_RULE_IDS: dict[pricing_rules.GridRule, int] = {}
+_rule_numbers = count()
+
+
+def _rule_id(rule: pricing_rules.GridRule) -> int:
+    number = _RULE_IDS.get(rule)
+    if number is None:
+        if len(_RULE_IDS) >= PRICES_KEPT:
+            _RULE_IDS.clear()
+        number = _RULE_IDS[rule] = next(_rule_numbers)
+    return number
+
+
 def line_price(rule, qf, resident, pai, unbooked, language) -> rules.LinePrice:
-    """The unit price and its explanation, remembered by the process: a pure function of
-    the grid's rule, the QF, the family's situation and the language of the text, and a
-    commune's families keep their QF from one month to the next."""
+    """The unit price and its explanation of the grid's rule for this QF and situation,
+    in this language (remembered by `Catalogue.price`)."""
     computed = pricing_rules.unit_price(rule, qf, resident=resident, pai=pai, unbooked=unbooked)
     explanation = computed.explanation
     if pai and rule.pai_price is not None:
@@ -318,13 +335,14 @@ def drafts_for(
     family_ids: Sequence[int],
     month: date,
     catalogue: Catalogue,
-    anomalies: list[Anomaly],
+    anomalies: list[Anomaly] | None,
     groups: Sequence[tuple] | None = None,
 ) -> Iterator[FamilyDraft]:
     """The invoice drafts of `family_ids` for `month`, without what is already billed.
     Fixed number of queries whatever the number of families (one chunk). `groups` are
     the chunk's rows of `units.MonthUnits` when the whole month was grouped at once;
-    without them the chunk's children are grouped here.
+    without them the chunk's children are grouped here. `anomalies` collects what the
+    preview shows; None (a run) skips writing them.
 
     Set-based: the database groups the units (one row per child, activity and register
     state, with its days); each group is cut where the grid or the family's QF may
@@ -373,76 +391,53 @@ def drafts_for(
                 (child_id, activity_id, kind, days)
             )
 
+    language = translation.get_language()
+    note = anomalies is not None
     for family_id in sorted(billable):
         family = families[family_id]
         payer_name, emails = payers.get(family_id, (family.number, []))
         resident = family.resident
         records = quotients.get(family_id, [])
         qf_breaks = [r[1] for r in records] + [r[2] for r in records]
+        family_breaks: dict[int, list[date]] = {}
         noted: set = set()
         priced: list[tuple[int, int, str, rules.LinePrice, list[date]]] = []
         for child_id, activity_id, kind, days in billable[family_id]:
             child = children[child_id]
-            breaks = _breaks([*qf_breaks, *catalogue.grid_breaks(activity_id)])
+            breaks = family_breaks.get(activity_id)
+            if breaks is None:
+                breaks = family_breaks[activity_id] = _breaks(
+                    [*qf_breaks, *catalogue.grid_breaks(activity_id)]
+                )
             for piece in _pieces(days, breaks):
                 first = piece[0]
                 found = catalogue.grid_on(activity_id, first)
                 if found is None:
-                    if ("no_grid", activity_id) not in noted:
-                        noted.add(("no_grid", activity_id))
-                        anomalies.append(
-                            Anomaly(
-                                "no_grid",
-                                family_id,
-                                _(
-                                    "%(service)s : aucune grille tarifaire le %(day)s, "
-                                    "jour non facturé."
-                                )
-                                % {
-                                    "service": catalogue.service(activity_id),
-                                    "day": f"{first:%d/%m/%Y}",
-                                },
-                            )
+                    if note:
+                        anomalies_of.no_grid(
+                            anomalies,
+                            noted,
+                            family_id=family_id,
+                            activity_id=activity_id,
+                            service=catalogue.service(activity_id),
+                            day=first,
                         )
                     continue
-                qf = _qf_on(records, first)
-                if qf is None and resident and "no_qf" not in noted:
-                    noted.add("no_qf")
-                    anomalies.append(
-                        Anomaly(
-                            "no_qf",
-                            family_id,
-                            _("Famille %(family)s sans quotient familial : tarif le plus élevé.")
-                            % {"family": family.number},
-                        )
-                    )
-                if kind == rules.UNBOOKED:
-                    anomalies.extend(
-                        Anomaly(
-                            "unbooked",
-                            family_id,
-                            _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
-                            % {
-                                "child": child.full_name,
-                                "day": f"{day:%d/%m/%Y}",
-                                "service": catalogue.activities[activity_id].name,
-                            },
-                        )
-                        for day in piece
-                    )
-                pair = (child_id, activity_id)
-                if pair not in enrolled and pair not in noted:
-                    noted.add(pair)
-                    anomalies.append(
-                        Anomaly(
-                            "no_enrolment",
-                            family_id,
-                            _("%(child)s : facturé sans inscription acceptée à %(service)s.")
-                            % {
-                                "child": child.full_name,
-                                "service": catalogue.activities[activity_id].name,
-                            },
-                        )
+                qf = _qf_on(records, first) if records else None
+                if note:
+                    anomalies_of.piece_anomalies(
+                        anomalies,
+                        noted,
+                        family_id=family_id,
+                        family_number=family.number,
+                        no_qf=qf is None and resident,
+                        child_id=child_id,
+                        child_name=child.full_name,
+                        activity_id=activity_id,
+                        activity_name=catalogue.activities[activity_id].name,
+                        enrolled=(child_id, activity_id) in enrolled,
+                        kind=kind,
+                        days=piece,
                     )
                 grid, rule = found
                 price = catalogue.price(
@@ -452,6 +447,7 @@ def drafts_for(
                     resident=resident,
                     pai=child.has_pai,
                     unbooked=kind == rules.UNBOOKED,
+                    language=language,
                 )
                 priced.append((child_id, activity_id, kind, price, piece))
         lines = rules.group_lines(

@@ -7,27 +7,40 @@ transaction; a rolled-back caller leaves a gap). Use the second wherever a gap i
 (démarche references); its sequence is created by a migration (`core.db.sequence_create`)."""
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
 from espace_citoyen.core.db import sequence_table
 from espace_citoyen.core.models import Counter
 
 
-@transaction.atomic
-def counter_next(*, name: str, year: int = 0) -> int:
-    """The next number of the sequence (name, year): 1, 2, 3… unique and gapless.
+def counter_next(*, name: str, year: int = 0, count: int = 1) -> int:
+    """The next number of the sequence (name, year): 1, 2, 3… unique and gapless; with
+    `count`, the last of the next `count` numbers, taken at once (a billing run's chunk).
 
-    The increment is one UPDATE under the row lock, so concurrent callers queue up; it
-    belongs to the caller's transaction, so a rolled-back caller gives its number back."""
-    updated = Counter.objects.filter(name=name, year=year).update(value=F("value") + 1)
-    if not updated:
+    The increment is one UPDATE under the row lock (no savepoint but for the sequence's
+    first number), so concurrent callers queue up; it belongs to the caller's
+    transaction, so a rolled-back caller gives its numbers back."""
+    value = _counter_add(name, year, count)
+    if value is None:  # the sequence's first number: its row created
         try:
             with transaction.atomic():
-                Counter.objects.create(name=name, year=year, value=1)
-                return 1
-        except IntegrityError:
-            Counter.objects.filter(name=name, year=year).update(value=F("value") + 1)
-    return Counter.objects.get(name=name, year=year).value
+                Counter.objects.create(name=name, year=year, value=count)
+                return count
+        except IntegrityError:  # created by a concurrent caller meanwhile
+            value = _counter_add(name, year, count)
+    return value
+
+
+def _counter_add(name: str, year: int, count: int) -> int | None:
+    """The counter moved on by `count` in one statement (UPDATE … RETURNING, under its
+    row lock); its new value, or None when it has no row yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Counter._meta.db_table} SET value = value + %s "  # noqa: S608 (the model's table)
+            "WHERE name = %s AND year = %s RETURNING value",
+            [count, name, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def sequence_next(*, name: str, year: int = 0) -> int:

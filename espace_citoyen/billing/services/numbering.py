@@ -4,11 +4,8 @@ Gapless per régie, kind and year: the number comes from the locked counter of
 `core.services.counter_next` inside the caller's transaction, so a rolled-back issue
 gives its number back and concurrent issues queue up on the counter's row."""
 
-from django.db.models import F
-
 from espace_citoyen.billing import rules
 from espace_citoyen.billing.models import InvoiceKind
-from espace_citoyen.core.models import Counter
 from espace_citoyen.core.services import counter_next
 
 PREFIXES = {InvoiceKind.INVOICE: "FAC", InvoiceKind.CREDIT_NOTE: "AV"}
@@ -23,12 +20,11 @@ def invoice_number_next(*, regie, kind: str, year: int) -> tuple[int, str]:
 
 def invoice_numbers_reserve(*, regie, kind: str, year: int, count: int) -> list[tuple[int, str]]:
     """`count` consecutive (sequence, number) pairs taken at once under the counter's lock
-    (a billing run's chunk); call inside the transaction that uses them all."""
+    (a billing run's chunk: one statement); call inside the transaction that uses them all."""
     if count <= 0:
         return []
     prefix = PREFIXES[kind]
-    name = f"billing-{prefix}-{regie.pk}"
-    first = counter_next(name=name, year=year)
-    if count > 1:
-        Counter.objects.filter(name=name, year=year).update(value=F("value") + (count - 1))
-    return [(seq, rules.number_label(prefix, year, seq)) for seq in range(first, first + count)]
+    last = counter_next(name=f"billing-{prefix}-{regie.pk}", year=year, count=count)
+    return [
+        (seq, rules.number_label(prefix, year, seq)) for seq in range(last - count + 1, last + 1)
+    ]

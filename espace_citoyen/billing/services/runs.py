@@ -91,9 +91,10 @@ def _billed_state(family_ids: list[int], month: date) -> list[int]:
 
 
 def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date, prepared=None):
-    """Issue a chunk's invoices, in the caller's transaction. `prepared` is (drafts, the
-    billed state they were priced with), computed before the lock: kept if nothing was
-    billed or credited for these families since, priced again under the lock otherwise."""
+    """Issue a chunk's invoices, in the caller's transaction. `prepared` is (the invoices
+    prepared to write, `bulk.invoices_prepare`, and the billed state they were priced
+    with), computed before the lock: kept if nothing was billed or credited for these
+    families since, priced again under the lock otherwise."""
     # The chunk's families locked (credit notes and desk payments wait): by their range of
     # ids, which holds few others (see engine.family_span).
     list(
@@ -103,65 +104,48 @@ def _issue_chunk(run: BillingRun, family_ids: list[int], catalogue, today: date,
         .values_list("pk", flat=True)
     )
     if prepared is not None and prepared[1] == _billed_state(family_ids, run.month):
-        drafts = prepared[0]
+        ready = prepared[0]
     else:
-        drafts = list(engine.drafts_for(family_ids, run.month, catalogue, []))
-    if not drafts:
+        ready = bulk.invoices_prepare(
+            engine.drafts_for(family_ids, run.month, catalogue, None), catalogue.service
+        )
+    if not ready:
         return [], 0
     regie = run.regie
     numbers = invoice_numbers_reserve(
-        regie=regie, kind=InvoiceKind.INVOICE, year=today.year, count=len(drafts)
+        regie=regie, kind=InvoiceKind.INVOICE, year=today.year, count=len(ready)
     )
     due_on = rules.due_date(today, regie.due_days)
-    rows = []
-    for draft, (sequence, number) in zip(drafts, numbers, strict=True):
-        total = draft.total
-        rows.append(
-            {
-                "regie_id": regie.pk,
-                "kind": InvoiceKind.INVOICE.value,
-                "number": number,
-                "year": today.year,
-                "sequence": sequence,
-                "family_id": draft.family_id,
-                "run_id": run.pk,
-                "month": run.month,
-                "issued_on": today,
-                "due_on": due_on,
-                "total": total,
-                "status": (InvoiceStatus.UNPAID if total > 0 else InvoiceStatus.PAID).value,
-                "payer_name": draft.payer_name,
-                "payer_address": draft.payer_address,
-                "created_by_id": run.started_by_id,
-            }
-        )
+    unpaid, paid = InvoiceStatus.UNPAID.value, InvoiceStatus.PAID.value
+    rows = [
+        {
+            **({"id": invoice.pk} if invoice.pk is not None else {}),
+            "regie_id": regie.pk,
+            "kind": InvoiceKind.INVOICE.value,
+            "number": number,
+            "year": today.year,
+            "sequence": sequence,
+            "family_id": invoice.family_id,
+            "run_id": run.pk,
+            "month": run.month,
+            "issued_on": today,
+            "due_on": due_on,
+            "total": invoice.total,
+            "status": unpaid if invoice.total > 0 else paid,
+            "payer_name": invoice.payer_name,
+            "payer_address": invoice.payer_address,
+            "created_by_id": run.started_by_id,
+        }
+        for invoice, (sequence, number) in zip(ready, numbers, strict=True)
+    ]
     ids = bulk.invoices_insert(rows)
     invoices = [
-        IssuedInvoice(pk, row["family_id"], row["regie_id"], row["total"])
-        for pk, row in zip(ids, rows, strict=True)
+        IssuedInvoice(pk, invoice.family_id, regie.pk, invoice.total)
+        for pk, invoice in zip(ids, ready, strict=True)
     ]
-    lines = []
-    for draft, invoice_id in zip(drafts, ids, strict=True):
-        for position, line in enumerate(draft.lines, start=1):
-            lines.append(
-                (
-                    invoice_id,
-                    position,
-                    line.child_id,
-                    draft.child_names[line.child_id],
-                    line.activity_id,
-                    catalogue.service(line.activity_id),
-                    line.kind,
-                    [day.isoformat() for day in line.days],
-                    line.quantity,
-                    line.unit_price,
-                    line.amount,
-                    line.explanation[:400],
-                )
-            )
-    bulk.lines_insert(lines)
+    bulk.lines_insert(zip(ids, ready, strict=True))
     # Credit kept from overpayments goes to the new invoices.
-    billed = {draft.family_id for draft in drafts}
+    billed = {invoice.family_id for invoice in ready}
     with_payments = {
         family_id
         for family_id in Payment.objects.filter(
@@ -202,10 +186,10 @@ def billing_run_execute(*, run_id: int, today: date | None = None) -> BillingRun
             with ChunkWriter(write) as writer:
                 for chunk in units.chunks(engine.CHUNK):
                     seen = _billed_state(chunk, run.month)
-                    drafts = list(
-                        engine.drafts_for(chunk, run.month, catalogue, [], units.groups(chunk))
+                    drafts = engine.drafts_for(
+                        chunk, run.month, catalogue, None, units.groups(chunk)
                     )
-                    writer.put(chunk, (drafts, seen))
+                    writer.put(chunk, (bulk.invoices_prepare(drafts, catalogue.service), seen))
     except Exception as error:
         logger.exception("Billing run %s failed", run.pk)
         BillingRun.objects.filter(pk=run.pk).update(

@@ -134,3 +134,11 @@ def test_a_run_writes_its_chunks_in_a_second_thread(canteen, grids, regie, monke
     october = services.billing_run_execute(run_id=october.pk)
     assert october.status == "echec" and "disque plein" in october.error
     assert not Invoice.objects.filter(month=date(2026, 10, 1)).exists()
+
+
+def test_a_writer_failing_after_its_numbers_gives_them_back(canteen, grids, regie, monkeypatch):
+    """The second thread's chunk fails after its numbers were reserved and its rows sent:
+    its transaction gives the numbers back, the next run bills the rest from there."""
+    from espace_citoyen.billing.tests.test_chunks import run_failing_in_its_second_chunk
+
+    run_failing_in_its_second_chunk(canteen, regie, agent_create(Role.REGIE), monkeypatch)

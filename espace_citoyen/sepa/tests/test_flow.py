@@ -9,9 +9,11 @@ from lxml import etree
 
 from espace_citoyen.billing import selectors as billing_selectors
 from espace_citoyen.billing import services as billing_services
+from espace_citoyen.billing.factories import booking_make
 from espace_citoyen.billing.models import Invoice, InvoiceStatus, PaymentMethod
 from espace_citoyen.core.errors import ApplicationError
 from espace_citoyen.demarches.models import Demarche
+from espace_citoyen.families.factories import family_create
 from espace_citoyen.sepa import pain008, services
 from espace_citoyen.sepa.models import Debit, Mandate, MandateStatus, SepaEvent
 from espace_citoyen.sepa.tests.conftest import (
@@ -233,3 +235,19 @@ def test_an_invoice_paid_by_credit_at_issue_is_not_debited(
     assert november.amount_paid == november.total == Decimal("11.40")
     assert november.status == InvoiceStatus.PAID
     assert november.debit_on is None and november.mandate_reference == ""
+
+
+def test_a_run_prenotifies_only_the_families_with_a_mandate(
+    mandate, children, canteen, grids, regie, clerk
+):
+    """The hook reads a chunk's mandates by its range of families: the families around
+    the one with a mandate, billed in the same chunk, are not pre-notified."""
+    others = [family_create(children=1) for _index in range(2)]
+    for family in others:
+        booking_make(family.children.get(), canteen, NOVEMBER.replace(day=2), present=True)
+    bill(children, canteen, regie, clerk, NOVEMBER, (2, 3))
+    invoices = Invoice.objects.filter(month=NOVEMBER)
+    assert {(i.family_id, i.debit_on, i.mandate_reference) for i in invoices} == {
+        (mandate.family_id, JANUARY_15, mandate.rum),
+        *((family.pk, None, "") for family in others),
+    }
