@@ -6,8 +6,9 @@ from django.db import migrations, models
 
 
 def keep_logged_in(apps, schema_editor):
-    """Copy the sessions still valid from Django's table, with their account: nobody is
-    logged out by the move."""
+    """Move the sessions still valid from Django's table, with their account: nobody is
+    logged out by the move, and no session is left behind in a table nothing reads (or
+    clears) any more."""
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
@@ -32,6 +33,7 @@ def keep_logged_in(apps, schema_editor):
             )
         )
     Session.objects.bulk_create(moved, batch_size=500)
+    Former.objects.all().delete()
 
 
 class Migration(migrations.Migration):

@@ -185,7 +185,7 @@ def test_deleting_an_account_deletes_its_sessions(client, citizen):
 
 
 def test_the_move_to_the_new_table_keeps_everybody_logged_in(client, citizen):
-    """The migration copies the valid sessions of Django's table, with their account."""
+    """The migration moves the valid sessions of Django's table, with their account."""
     from django.apps import apps
     from django.contrib.sessions.backends.db import SessionStore as FormerStore
     from django.contrib.sessions.models import Session as FormerSession
@@ -211,5 +211,6 @@ def test_the_move_to_the_new_table_keeps_everybody_logged_in(client, citizen):
     moved = Session.objects.get(session_key=former.session_key)
     assert moved.user_id == citizen.pk
     assert not Session.objects.filter(session_key=expired.session_key).exists()
+    assert not FormerSession.objects.exists()  # nothing left in a table nothing clears
     response = _mon_espace(client, former.session_key)
     assert f"Bonjour {citizen.formal_name}" in page_text(response)
