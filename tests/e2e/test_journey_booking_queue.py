@@ -80,8 +80,11 @@ def test_a_week_asked_on_opening_day_then_its_answer(pages, settings):
             "button", name=re.compile("Réserver la semaine du lundi 28 décembre 2026")
         ).click()
         expect(page.get_by_role("status")).to_contain_text("Demande enregistrée")
+        # The script has put the request's address in the history: a reload asks for the
+        # request's page, it does not post the form again.
+        expect(page).to_have_url(re.compile(r"/carte-famille/activites/demande/\d+/$"))
         assert services.queue_decide() == 1
-        # Without waiting for the script: a reload shows the answer too.
+        # Without waiting for the script's polling: a reload shows the answer too.
         page.reload()
         state = page.get_by_role("status")
         expect(state).to_contain_text("Liste d'attente, rang 1")

@@ -5,16 +5,18 @@
 // Without JavaScript the page says to reload it. The page may be the answer to the form's
 // POST: the address shown becomes the request's own page, so that reloading it, or coming
 // back to it, asks for the page instead of posting the form again.
-document.addEventListener("DOMContentLoaded", function () {
+(function () {
+  // Deferred: the document is parsed when this runs. The address first, before anything
+  // else, so that a reload asks for the request's page as early as possible.
   var region = document.querySelector("[data-poll-url]");
   if (!region) {
     return;
   }
-  var url = region.getAttribute("data-poll-url");
   var page = region.getAttribute("data-page-url");
   if (page && window.location.pathname !== page && window.history.replaceState) {
     window.history.replaceState(null, "", page);
   }
+  var url = region.getAttribute("data-poll-url");
   var delay = 1000;
   var waited = 0;
 
@@ -54,4 +56,4 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   schedule();
-});
+})();
