@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from espace_citoyen.activities import rules, selectors
 from espace_citoyen.activities.models import WeekRequestStatus
+from espace_citoyen.activities.services.queue import Recorded
 
 
 def _week_request_or_404(request, pk: int):
@@ -67,7 +68,7 @@ def week_request(request, pk: int):
     return _page(request, _week_request_or_404(request, pk))
 
 
-def recorded_page(request, *, child: selectors.ChildRef, activity_name: str, recorded):
+def recorded_page(request, *, child: selectors.ChildRef, activity_name: str, recorded: Recorded):
     """The queued POST's answer: the page of the request it has just recorded, built from
     what the POST holds (no query, no redirect: one request instead of two on the opening
     morning). Its script puts the request's own address in the browser's history, so a

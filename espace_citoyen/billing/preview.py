@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from espace_citoyen.billing import engine, rules
+from espace_citoyen.billing.anomalies import Anomaly
 from espace_citoyen.billing.units import MonthUnits
 
 
@@ -25,7 +26,7 @@ class Preview:
     total: Decimal = rules.ZERO
     services: list[Row] = field(default_factory=list)
     sites: list[Row] = field(default_factory=list)
-    anomalies: list[engine.Anomaly] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
     anomaly_counts: dict[str, int] = field(default_factory=dict)
     already_billed: bool = False
 
@@ -53,7 +54,7 @@ def run_preview(month: date, *, regie, anomalies_shown: int = 200) -> Preview:
     services: dict[str, Row] = {}
     sites: dict[str, Row] = {}
     families: set[int] = set()
-    anomalies: list[engine.Anomaly] = []
+    anomalies: list[Anomaly] = []
     with MonthUnits(month, rules.month_end(month)) as units:
         for chunk in units.chunks(engine.CHUNK):
             groups = units.groups(chunk)

@@ -17,6 +17,7 @@ from espace_citoyen.activities.models import (
     EnrolmentStatus,
 )
 from espace_citoyen.billing import engine, rules
+from espace_citoyen.billing.anomalies import Anomaly
 from espace_citoyen.families.models import Child, Family, Guardian
 from espace_citoyen.pricing import rules as pricing_rules
 from espace_citoyen.pricing.models import FamilyQuotient
@@ -46,7 +47,7 @@ def reference_drafts(
     family_ids: Sequence[int],
     month: date,
     catalogue: engine.Catalogue,
-    anomalies: list[engine.Anomaly],
+    anomalies: list[Anomaly],
 ) -> Iterator[engine.FamilyDraft]:
     """The straightforward rule, day by day: every booking and register line read as a
     row, each unit priced on its own. The run's fast path must give exactly this."""
@@ -129,7 +130,7 @@ def reference_drafts(
                 if ("no_grid", unit.activity_id) not in noted:
                     noted.add(("no_grid", unit.activity_id))
                     anomalies.append(
-                        engine.Anomaly(
+                        Anomaly(
                             "no_grid",
                             family_id,
                             _("%(service)s : aucune grille tarifaire le %(day)s, jour non facturé.")
@@ -145,7 +146,7 @@ def reference_drafts(
             if qf is None and resident and "no_qf" not in noted:
                 noted.add("no_qf")
                 anomalies.append(
-                    engine.Anomaly(
+                    Anomaly(
                         "no_qf",
                         family_id,
                         _("Famille %(family)s sans quotient familial : tarif le plus élevé.")
@@ -154,7 +155,7 @@ def reference_drafts(
                 )
             if unit.kind == rules.UNBOOKED:
                 anomalies.append(
-                    engine.Anomaly(
+                    Anomaly(
                         "unbooked",
                         family_id,
                         _("%(child)s : présence sans réservation le %(day)s (%(service)s).")
@@ -169,7 +170,7 @@ def reference_drafts(
             if pair not in enrolled and pair not in noted:
                 noted.add(pair)
                 anomalies.append(
-                    engine.Anomaly(
+                    Anomaly(
                         "no_enrolment",
                         family_id,
                         _("%(child)s : facturé sans inscription acceptée à %(service)s.")
